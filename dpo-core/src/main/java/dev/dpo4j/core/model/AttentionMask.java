@@ -1,0 +1,78 @@
+package dev.dpo4j.core.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * Builds additive attention masks of shape (B, 1, 1, T, S): 0 where a query may attend a key and
+ * {@link #BLOCKED} elsewhere. A finite value keeps a fully blocked row (a padding query) from turning
+ * into NaN: its softmax is uniform and its output is ignored.
+ *
+ * <p>Letters: B batch, T queries, S keys. The T queries are the last T of the S key positions (a
+ * KV-cache step sees the S − T cached keys before it).
+ */
+public final class AttentionMask {
+    /** The additive value of a blocked query/key pair. */
+    public static final float BLOCKED = -1e30f;
+
+    private AttentionMask() {
+    }
+
+    /** Decides whether query {@code t} of row {@code b} may see key column {@code s}. */
+    @FunctionalInterface
+    public interface Rule {
+        /**
+         * @param b batch row
+         * @param t query index in [0, T)
+         * @param s key column in [0, S)
+         * @return true when allowed
+         */
+        boolean allowed(int b, int t, int s);
+    }
+
+    /**
+     * Builds a mask from an arbitrary rule (prefix sharing and packing use this).
+     *
+     * @param manager where to allocate
+     * @param batch B
+     * @param queries T
+     * @param keys S
+     * @param rule the visibility rule
+     * @return (B, 1, 1, T, S)
+     */
+    public static NDArray of(NDManager manager, int batch, int queries, int keys, Rule rule) {
+        float[] data = new float[batch * queries * keys];
+        int i = 0;
+        for (int b = 0; b < batch; b++) {
+            for (int t = 0; t < queries; t++) {
+                for (int s = 0; s < keys; s++) {
+                    data[i++] = rule.allowed(b, t, s) ? 0f : BLOCKED;
+                }
+            }
+        }
+        return manager.create(data, new Shape(batch, 1, 1, queries, keys));
+    }
+
+    /**
+     * The causal mask of padded rows: row b's real tokens occupy key columns
+     * {@code [firstValid[b], endValid[b])}; a query sees real keys at or before its own column, and
+     * with a sliding window only the last {@code window} of them.
+     *
+     * @param manager where to allocate
+     * @param queries T, the last T of the S columns
+     * @param keys S
+     * @param firstValid per row, the first real column (left padding before it)
+     * @param endValid per row, one past the last real column (right padding after it)
+     * @param window sliding window in tokens, 0 for none
+     * @return (B, 1, 1, T, S)
+     */
+    public static NDArray causal(NDManager manager, int queries, int keys, int[] firstValid, int[] endValid,
+                                 int window) {
+        int offset = keys - queries;
+        return of(manager, firstValid.length, queries, keys, (b, t, s) -> {
+            int column = offset + t;
+            return s >= firstValid[b] && s < endValid[b] && s <= column && (window <= 0 || column - s < window);
+        });
+    }
+}

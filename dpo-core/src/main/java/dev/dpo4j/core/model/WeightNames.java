@@ -1,0 +1,89 @@
+package dev.dpo4j.core.model;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The one table of Hugging Face tensor names and shapes for the Llama-family decoders.
+ *
+ * <p>Shapes use H hidden, I intermediate, V vocab, N·D query width, Nkv·D key/value width.
+ */
+public final class WeightNames {
+    /** {@code model.embed_tokens.weight}: (V, H). */
+    public static final String EMBED = "model.embed_tokens.weight";
+    /** {@code model.norm.weight}: (H). */
+    public static final String FINAL_NORM = "model.norm.weight";
+    /** {@code lm_head.weight}: (V, H); absent when tied to the embeddings. */
+    public static final String LM_HEAD = "lm_head.weight";
+    /** The seven linear projections of a layer, by module name, in PEFT's naming. */
+    public static final String[] PROJECTIONS = {
+        "self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj", "self_attn.o_proj",
+        "mlp.gate_proj", "mlp.up_proj", "mlp.down_proj"};
+
+    /** Tensors some checkpoints carry that the model recomputes, so they are read past. */
+    private static final Pattern IGNORED = Pattern.compile("model\\.layers\\.\\d+\\.self_attn\\.rotary_emb\\.inv_freq");
+
+    private WeightNames() {
+    }
+
+    /**
+     * The name of a per-layer tensor.
+     *
+     * @param layer layer index
+     * @param suffix e.g. {@code self_attn.q_proj.weight}
+     * @return {@code model.layers.<layer>.<suffix>}
+     */
+    public static String layer(int layer, String suffix) {
+        return "model.layers." + layer + "." + suffix;
+    }
+
+    /**
+     * True for checkpoint tensors that are known and deliberately not loaded.
+     *
+     * @param name a tensor name
+     * @param config the config (a stored {@code lm_head.weight} is read past when embeddings are tied)
+     * @return whether it may be left unused
+     */
+    public static boolean ignorable(String name, ModelConfig config) {
+        return IGNORED.matcher(name).matches() || (config.tieWordEmbeddings() && LM_HEAD.equals(name));
+    }
+
+    /**
+     * Every tensor the model needs with its expected shape, in load order.
+     *
+     * @param c the config
+     * @return name → shape
+     */
+    public static Map<String, long[]> expected(ModelConfig c) {
+        long h = c.hiddenSize();
+        long q = (long) c.numHeads() * c.headDim();
+        long kv = (long) c.numKvHeads() * c.headDim();
+        long inter = c.intermediateSize();
+        Map<String, long[]> m = new LinkedHashMap<>();
+        m.put(EMBED, new long[] {c.vocabSize(), h});
+        for (int i = 0; i < c.numLayers(); i++) {
+            m.put(layer(i, "input_layernorm.weight"), new long[] {h});
+            linear(m, layer(i, "self_attn.q_proj"), q, h, c.qkvBias());
+            linear(m, layer(i, "self_attn.k_proj"), kv, h, c.qkvBias());
+            linear(m, layer(i, "self_attn.v_proj"), kv, h, c.qkvBias());
+            linear(m, layer(i, "self_attn.o_proj"), h, q, c.outputBias());
+            m.put(layer(i, "post_attention_layernorm.weight"), new long[] {h});
+            linear(m, layer(i, "mlp.gate_proj"), inter, h, c.mlpBias());
+            linear(m, layer(i, "mlp.up_proj"), inter, h, c.mlpBias());
+            linear(m, layer(i, "mlp.down_proj"), h, inter, c.mlpBias());
+        }
+        m.put(FINAL_NORM, new long[] {h});
+        if (!c.tieWordEmbeddings()) {
+            m.put(LM_HEAD, new long[] {c.vocabSize(), h});
+        }
+        return m;
+    }
+
+    private static void linear(Map<String, long[]> m, String module, long out, long in, boolean bias) {
+        m.put(module + ".weight", new long[] {out, in});
+        if (bias) {
+            m.put(module + ".bias", new long[] {out});
+        }
+    }
+}

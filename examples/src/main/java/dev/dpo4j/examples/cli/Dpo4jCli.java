@@ -1,0 +1,51 @@
+package dev.dpo4j.examples.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code dpo4j} command line. Each subcommand takes flags and, with {@code --config FILE}, a YAML
+ * file whose keys are the flags' names in snake case (e.g. {@code max_new_tokens: 64}); flags given on
+ * the command line win over the file.
+ */
+@Command(name = "dpo4j", mixinStandardHelpOptions = true, version = "dpo4j 0.1.0-SNAPSHOT",
+        description = "Preference tuning of Hugging Face decoder models (DPO + LoRA) on DJL.",
+        subcommands = {GenerateCommand.class, LogprobsCommand.class, CommandLine.HelpCommand.class})
+public final class Dpo4jCli implements Runnable {
+
+    /**
+     * Runs the CLI and exits with its status.
+     *
+     * @param args command-line arguments
+     */
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /**
+     * Runs the CLI and returns its exit status (0 success, 1 failure, 2 usage error).
+     *
+     * @param args command-line arguments
+     * @return the exit status
+     */
+    public static int run(String... args) {
+        CommandLine cli = new CommandLine(new Dpo4jCli());
+        cli.setDefaultValueProvider(YamlDefaults.fromArgs(args));
+        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            PrintWriter err = commandLine.getErr();
+            err.println("error: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
+            if (System.getenv("DPO4J_DEBUG") != null) {
+                ex.printStackTrace(err);
+            }
+            err.flush();
+            return 1;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+}

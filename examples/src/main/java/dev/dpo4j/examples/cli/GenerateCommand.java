@@ -1,0 +1,98 @@
+package dev.dpo4j.examples.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dpo4j.core.CausalLm;
+import dev.dpo4j.core.generate.Generation;
+import dev.dpo4j.core.generate.GenerationConfig;
+import dev.dpo4j.core.io.JsonlRow;
+import dev.dpo4j.core.io.JsonlWriter;
+import dev.dpo4j.core.util.ProgressBar;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code dpo4j generate}: continues prompts. Rows {@code {"prompt_ids":[…]}} give
+ * {@code {"completion_ids":[…]}} (new tokens only); text rows ({@code prompt} or chat {@code messages})
+ * give the decoded {@code completion} as well.
+ */
+@Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Generate continuations of prompts with the KV cache (greedy or sampled).",
+            "Input rows: {\"prompt_ids\":[...]} -> {\"completion_ids\":[...]}, or {\"prompt\":\"text\"} / "
+                + "{\"messages\":[{\"role\":..,\"content\":..}]} -> {\"completion\":\"text\",\"completion_ids\":[...],"
+                + "\"finish_reason\":..}."})
+final class GenerateCommand extends ModelCommand {
+    @Option(names = "--max-new-tokens", defaultValue = "128", description = "Tokens to generate at most (default: ${DEFAULT-VALUE}).")
+    int maxNewTokens;
+
+    @Option(names = "--temperature", defaultValue = "0", description = "0 = greedy; else sampling temperature (default: ${DEFAULT-VALUE}).")
+    double temperature;
+
+    @Option(names = "--top-k", defaultValue = "0", description = "Sample among the k most likely tokens; 0 = off.")
+    int topK;
+
+    @Option(names = "--top-p", defaultValue = "1.0", description = "Nucleus sampling mass; 1 = off.")
+    double topP;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Random seed for sampling (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--stop", split = ",", description = "Stop strings (repeat or comma-separate).")
+    List<String> stop = new ArrayList<>();
+
+    @Option(names = "--ignore-eos", description = "Do not stop at end-of-sequence tokens.")
+    boolean ignoreEos;
+
+    @Option(names = "--no-cache", description = "Recompute the whole sequence per token (slow; for comparison).")
+    boolean noCache;
+
+    @Override
+    public Integer call() throws Exception {
+        List<JsonlRow> rows = readRows();
+        GenerationConfig cfg = GenerationConfig.builder().maxNewTokens(maxNewTokens).temperature(temperature)
+                .topK(topK).topP(topP).seed(seed).stopStrings(stop).stopOnEos(!ignoreEos).useCache(!noCache).build();
+        long done = rowsDone();
+        try (CausalLm lm = loadModel();
+             JsonlWriter out = openOutput(done);
+             ProgressBar bar = new ProgressBar("generate", rows.size() - done, "rows")) {
+            List<long[]> prompts = new ArrayList<>();
+            for (JsonlRow row : rows) {
+                prompts.add(PromptRows.promptIds(row, lm)); // validate every row before any work
+            }
+            long tokens = 0;
+            long start = System.nanoTime();
+            for (int from = (int) done; from < rows.size(); from += batchSize) {
+                int to = Math.min(rows.size(), from + batchSize);
+                List<Generation> gens = lm.generator().generate(prompts.subList(from, to), cfg);
+                for (int i = from; i < to; i++) {
+                    Generation g = gens.get(i - from);
+                    out.write(outputRow(rows.get(i), g, lm));
+                    tokens += g.tokens().length;
+                }
+                bar.step(to - from);
+                double secs = (System.nanoTime() - start) / 1e9;
+                bar.setExtra(String.format(Locale.ROOT, "%.1f tok/s", tokens / Math.max(secs, 1e-9)));
+            }
+        }
+        return 0;
+    }
+
+    private static ObjectNode outputRow(JsonlRow row, Generation g, CausalLm lm) {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        if (!PromptRows.isIdRow(row)) {
+            o.put("completion", PromptRows.tokenizer(row, lm).decode(g.tokens(), true));
+        }
+        ArrayNode ids = o.putArray("completion_ids");
+        for (long t : g.tokens()) {
+            ids.add(t);
+        }
+        if (!PromptRows.isIdRow(row)) {
+            o.put("finish_reason", g.finishReason().name().toLowerCase(Locale.ROOT));
+        }
+        return o;
+    }
+}
