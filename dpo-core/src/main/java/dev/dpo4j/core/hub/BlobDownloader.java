@@ -84,7 +84,7 @@ final class BlobDownloader {
                     Files.delete(partial);
                     offset = 0;
                 }
-                if (meta.size() < 0 || offset < meta.size()) {
+                if (meta.size() < 0 || offset < meta.size() || !Files.exists(partial)) {
                     checkSpace(partial, filename, meta.size() < 0 ? 0 : meta.size() - offset);
                     String failure = fetchInto(partial, offset, meta, type, ref, filename, progress);
                     if (failure != null) {

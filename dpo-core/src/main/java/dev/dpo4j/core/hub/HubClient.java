@@ -157,11 +157,15 @@ public final class HubClient {
             throw new HubException(HubException.Kind.FILE_NOT_FOUND, "repository " + ref + " has no config.json;"
                     + " is it a transformers model repository?");
         }
+        boolean sharded = files.contains(ModelFiles.INDEX);
+        // Without an index the weights are known from the listing: fail before downloading anything.
+        List<String> weights = sharded ? List.of() : ModelFiles.unindexedWeights(ref, info.files());
         LOG.info("Fetching {} (commit {}) into {}", ref, info.commit(), cache.repoDir(RepoType.MODEL, ref.repoId()));
         downloadAll(RepoType.MODEL, pinned, files);
-        List<String> weights = files.contains(ModelFiles.INDEX)
-                ? ModelFiles.shardsFromIndex(cache.snapshotFile(RepoType.MODEL, ref.repoId(), info.commit(), ModelFiles.INDEX))
-                : ModelFiles.unindexedWeights(ref, info.files());
+        if (sharded) {
+            weights = ModelFiles.shardsFromIndex(
+                    cache.snapshotFile(RepoType.MODEL, ref.repoId(), info.commit(), ModelFiles.INDEX));
+        }
         for (String shard : weights) {
             if (!info.files().contains(shard)) {
                 throw new HubException(HubException.Kind.FILE_NOT_FOUND, ModelFiles.INDEX + " of " + ref

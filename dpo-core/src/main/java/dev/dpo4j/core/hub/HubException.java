@@ -44,6 +44,7 @@ public final class HubException extends RuntimeException {
         IO
     }
 
+    /** What went wrong. */
     private final Kind kind;
 
     /**

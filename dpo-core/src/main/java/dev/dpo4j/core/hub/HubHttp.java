@@ -60,7 +60,7 @@ final class HubHttp {
     /** Fetches the commit and the file list of a revision. */
     RepoInfo fetchRepoInfo(RepoType type, ModelRef ref) {
         HttpUrl url = apiUrl(type, ref);
-        try (Response response = executeWithRetry(request(url).get().build(), "metadata of " + ref)) {
+        try (Response response = getFollowingRedirects(url, "metadata of " + ref)) {
             if (!response.isSuccessful()) {
                 throw error(response, type, ref, null);
             }
@@ -81,6 +81,21 @@ final class HubHttp {
             throw new HubException(HubException.Kind.HTTP,
                     "cannot read the Hub's metadata answer for " + ref + " from " + url + ": " + e.getMessage(), e);
         }
+    }
+
+    /** A GET that follows redirects (a renamed repository), sending the token to the Hub's origin only. */
+    private Response getFollowingRedirects(HttpUrl url, String what) {
+        HttpUrl current = url;
+        for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
+            Response response = executeWithRetry(request(current).get().build(), what);
+            HttpUrl location = redirectTarget(response);
+            if (location == null) {
+                return response;
+            }
+            response.close();
+            current = location;
+        }
+        throw new HubException(HubException.Kind.HTTP, "too many redirects for " + what + " from " + url);
     }
 
     /**
@@ -231,7 +246,8 @@ final class HubHttp {
                     + " lacks the " + (commit == null ? "X-Repo-Commit" : "ETag") + " header; is HF_ENDPOINT ("
                     + settings.endpoint() + ") a Hugging Face Hub?");
         }
-        String size = response.header("X-Linked-Size", response.header("Content-Length"));
+        // A redirect's Content-Length is that of the redirect page, not of the file.
+        String size = response.header("X-Linked-Size", response.isRedirect() ? null : response.header("Content-Length"));
         long bytes = -1;
         if (size != null) {
             try {

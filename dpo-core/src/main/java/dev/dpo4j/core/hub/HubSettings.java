@@ -44,8 +44,13 @@ public record HubSettings(String endpoint, Path home, Path hubCache, String toke
     private static final Set<String> TRUE_VALUES = Set.of("1", "true", "yes", "on");
 
     /**
-     * Validates the settings.
+     * Validates the settings, strips a trailing slash from the endpoint and turns a blank token into none.
      *
+     * @param endpoint the Hub base URL
+     * @param home the Hugging Face home directory
+     * @param hubCache the cache directory
+     * @param token the access token, or {@code null}
+     * @param offline {@code true} to never make a request
      * @throws IllegalArgumentException when the endpoint is not an http(s) URL
      */
     public HubSettings {

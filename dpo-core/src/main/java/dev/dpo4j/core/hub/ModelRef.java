@@ -27,6 +27,8 @@ public record ModelRef(String repoId, String revision) {
     /**
      * Validates the id and revision.
      *
+     * @param repoId the repository id
+     * @param revision the branch, tag or commit
      * @throws HubException of kind {@code INVALID_REFERENCE} when either is malformed
      */
     public ModelRef {

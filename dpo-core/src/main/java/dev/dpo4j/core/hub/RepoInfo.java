@@ -15,6 +15,9 @@ public record RepoInfo(String commit, List<String> files) {
 
     /**
      * Validates and copies the fields.
+     *
+     * @param commit the commit sha
+     * @param files the file paths
      */
     public RepoInfo {
         Objects.requireNonNull(commit, "commit");

@@ -20,6 +20,9 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration max
     /**
      * Validates the policy.
      *
+     * @param maxAttempts the number of attempts in total
+     * @param initialBackoff the first wait
+     * @param maxBackoff the longest wait
      * @throws IllegalArgumentException when an attempt count or duration is out of range
      */
     public RetryPolicy {

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.dpo4j.core.safetensors.SafetensorsCheckpoint;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -18,8 +19,11 @@ import java.util.stream.Collectors;
  * Strict loading of a checkpoint into engine tensors: every expected tensor present with its exact
  * shape, every stored tensor used (or known to be ignorable), loud failure otherwise.
  *
- * <p>Each tensor is widened to float32 into a direct (off-heap) buffer and handed to the engine, one
- * tensor at a time, so the Java heap never holds a copy of the weights.
+ * <p>Each tensor is widened to float32 into one reused direct (off-heap) staging buffer, sized for the
+ * largest tensor, and copied by the engine into memory it owns. The Java heap never holds a copy of the
+ * weights, and at most one extra copy of the largest tensor exists while loading. (An engine tensor made
+ * from a direct buffer shares that buffer's memory, so the copy also keeps the weights out of the JVM's
+ * direct-memory limit.)
  */
 final class WeightLoader {
     private WeightLoader() {
@@ -38,6 +42,17 @@ final class WeightLoader {
                         + " tensor(s) not used by a " + config.modelType().hfName() + " model of this config: "
                         + preview(unused));
             }
+            long largest = 0;
+            for (String name : expected.keySet()) {
+                if (ckpt.contains(name)) {
+                    largest = Math.max(largest, ckpt.info(name).numElements() * Float.BYTES);
+                }
+            }
+            if (largest > Integer.MAX_VALUE) {
+                throw new ModelLoadException("checkpoint " + dir + ": a tensor is larger than 2 GiB as float32,"
+                        + " which this loader cannot stage");
+            }
+            ByteBuffer staging = ByteBuffer.allocateDirect((int) largest).order(ByteOrder.LITTLE_ENDIAN);
             for (Map.Entry<String, long[]> e : expected.entrySet()) {
                 String name = e.getKey();
                 if (!ckpt.names().contains(name)) {
@@ -49,8 +64,12 @@ final class WeightLoader {
                     throw new ModelLoadException("checkpoint " + dir + ": tensor " + name + " has shape "
                             + Arrays.toString(shape) + " but config.json implies " + Arrays.toString(e.getValue()));
                 }
-                ByteBuffer data = ckpt.readFloat32(name);
-                out.put(name, manager.create(data, new Shape(shape), DataType.FLOAT32));
+                staging.clear();
+                ckpt.readFloat32Into(name, staging);
+                staging.flip();
+                try (NDArray shared = manager.create(staging, new Shape(shape), DataType.FLOAT32)) {
+                    out.put(name, shared.duplicate()); // engine-owned copy; the staging buffer is reused
+                }
             }
         } catch (IOException e) {
             throw new ModelLoadException("checkpoint " + dir + ": " + e.getMessage(), e);

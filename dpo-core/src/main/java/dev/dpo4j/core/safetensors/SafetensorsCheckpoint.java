@@ -273,7 +273,8 @@ public final class SafetensorsCheckpoint implements AutoCloseable {
     }
 
     private static Map<String, String> readWeightMap(Path index) throws IOException {
-        JsonNode root = SafetensorsHeader.readJson(index, Files.readAllBytes(index));
+        JsonNode root = SafetensorsHeader.readJson(index, Files.readAllBytes(index),
+                "index");
         JsonNode map = root.get("weight_map");
         if (map == null || !map.isObject()) {
             throw new SafetensorsException(index, "field 'weight_map' must be an object of "

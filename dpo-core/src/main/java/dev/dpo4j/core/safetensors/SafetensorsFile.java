@@ -199,7 +199,9 @@ public final class SafetensorsFile implements AutoCloseable {
     /**
      * Reads a tensor widened to float32 into a caller's buffer, so one buffer can be reused for
      * every tensor of a checkpoint. Writes {@code numElements} little-endian floats at the
-     * buffer's position, whatever its byte order, and advances the position past them.
+     * buffer's position, whatever its byte order, and advances the position past them. Pass a
+     * direct buffer: the JDK stages reads into a heap buffer through a cached temporary direct
+     * buffer of the same size.
      *
      * @param name the tensor name
      * @param dst the destination, with at least {@code 4 * numElements} bytes remaining

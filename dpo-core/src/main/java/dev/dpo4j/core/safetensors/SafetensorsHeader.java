@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -49,7 +50,7 @@ record SafetensorsHeader(Map<String, TensorInfo> tensors, Map<String, String> me
      */
     static SafetensorsHeader parse(Path file, byte[] json, long dataSize)
             throws SafetensorsException {
-        JsonNode root = readJson(file, json);
+        JsonNode root = readJson(file, json, "header");
         Map<String, TensorInfo> tensors = new LinkedHashMap<>();
         Map<String, String> metadata = Map.of();
         Iterator<Map.Entry<String, JsonNode>> fields = root.fields();
@@ -71,21 +72,25 @@ record SafetensorsHeader(Map<String, TensorInfo> tensors, Map<String, String> me
      *
      * @param file the file named in errors
      * @param json the JSON bytes
+     * @param what what the JSON is, for errors: {@code "header"} or {@code "index"}
      * @return the top-level object
      * @throws SafetensorsException if the bytes are not one JSON object
      */
-    static JsonNode readJson(Path file, byte[] json) throws SafetensorsException {
+    static JsonNode readJson(Path file, byte[] json, String what)
+            throws SafetensorsException {
         JsonNode root;
         try {
             root = STRICT_JSON.readTree(json);
         } catch (JacksonException e) {
-            throw new SafetensorsException(file, null, "invalid JSON header: "
+            throw new SafetensorsException(file, null, "invalid JSON " + what + ": "
                     + e.getOriginalMessage() + locationOf(e), e);
-        } catch (java.io.IOException e) {
-            throw new SafetensorsException(file, null, "invalid JSON header: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new SafetensorsException(file, null, "invalid JSON " + what + ": "
+                    + e.getMessage(), e);
         }
         if (root == null || !root.isObject()) {
-            throw new SafetensorsException(file, "invalid JSON header: expected a JSON object, got "
+            throw new SafetensorsException(file, "invalid JSON " + what
+                    + ": expected an object, got "
                     + (root == null || root.isMissingNode() ? "nothing" : root.getNodeType()));
         }
         return root;

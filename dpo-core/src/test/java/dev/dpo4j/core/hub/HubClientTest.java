@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import okhttp3.mockwebserver.MockResponse;
 import okhttp3.mockwebserver.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -230,5 +231,32 @@ class HubClientTest {
         assertTrue(fake.requestLines().contains("GET /api/datasets/acme/prefs/revision/main"), fake.requestLines()::toString);
         assertTrue(fake.requestLines().contains("GET /datasets/acme/prefs/resolve/" + commit + "/data/train.jsonl"),
                 fake.requestLines()::toString);
+    }
+
+    @Test
+    void emptyFileIsDownloaded() throws Exception {
+        fake.addRevision("models", TinyModel.REPO, "main", TinyModel.COMMIT).file("added_tokens.json", new byte[0]);
+
+        Path file = fake.client(home).build().downloadFile(ModelRef.parse(TinyModel.REPO), "added_tokens.json");
+
+        assertEquals(0, Files.size(file));
+        assertEquals(Path.of("../../blobs/" + FakeHub.gitBlobSha1(new byte[0])), Files.readSymbolicLink(file));
+    }
+
+    @Test
+    void renamedRepositoryRedirectIsFollowedOnTheSameHost() throws Exception {
+        // The Hub answers 307 with a relative Location for a repository that was renamed.
+        fake.override = r -> r.getPath().contains("acme/old-name")
+                ? new MockResponse().setResponseCode(307)
+                        .setHeader("Location", r.getPath().replace("acme/old-name", TinyModel.REPO))
+                : null;
+
+        Path dir = fake.client(home, "HF_TOKEN", "hf_tok").build().resolveModel("acme/old-name");
+
+        assertEquals(home.resolve("hub/models--acme--old-name/snapshots").resolve(TinyModel.COMMIT), dir);
+        assertArrayEquals(TinyModel.SHARD2_BYTES, Files.readAllBytes(dir.resolve(TinyModel.SHARD2)));
+        for (RecordedRequest request : fake.hubRequests) {
+            assertEquals("Bearer hf_tok", request.getHeader("Authorization"), request.getPath());
+        }
     }
 }

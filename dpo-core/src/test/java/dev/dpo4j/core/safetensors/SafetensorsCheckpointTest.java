@@ -120,7 +120,7 @@ class SafetensorsCheckpointTest {
         index("{\"a\": \"../outside.safetensors\"}");
         failsToOpen(dir, indexFile, "tensor 'a'", "is not a file name inside");
         Files.writeString(indexFile, "{\"weight_map\": {");
-        failsToOpen(dir, indexFile, "invalid JSON");
+        failsToOpen(dir, indexFile, "invalid JSON index");
     }
 
     @Test

@@ -85,7 +85,7 @@ class SafetensorsFileValidationTest {
 
     @Test
     void jsonThatIsNotAnObject() throws IOException {
-        rejected(header("[1, 2]", 0), "expected a JSON object");
+        rejected(header("[1, 2]", 0), "invalid JSON header: expected an object");
     }
 
     @Test

@@ -14,6 +14,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -120,7 +121,21 @@ class SafetensorsWriterTest {
         assertEquals((short) 0x4040, data.getShort(12)); // 3.0 bf16
         assertEquals((short) 0xC000, data.getShort(14)); // -2.0 f16
         assertEquals(0x00, bytes[(int) (8 + n + 14)]);   // little-endian: low byte first
+
+        // The whole file as huggingface/safetensors 0.8.0 (Rust) serialize() writes the same
+        // tensors and metadata; Rust orders tensors by dtype (F32, BF16, F16) then name, which
+        // is the order used here, so the files must be identical.
+        assertEquals(RUST_REFERENCE_HEX, HexFormat.of().formatHex(bytes));
     }
+
+    private static final String RUST_REFERENCE_HEX = "c800000000000000"
+            + "7b225f5f6d657461646174615f5f223a7b22666f726d6174223a227074227d2c2262223a7b2264"
+            + "74797065223a22463332222c227368617065223a5b325d2c22646174615f6f666673657473223a"
+            + "5b302c385d7d2c2261223a7b226474797065223a2242463136222c227368617065223a5b312c33"
+            + "5d2c22646174615f6f666673657473223a5b382c31345d7d2c2273223a7b226474797065223a22"
+            + "463136222c227368617065223a5b5d2c22646174615f6f666673657473223a5b31342c31365d7d"
+            + "7d20202020"
+            + "0000803f00000040803f0040404000c0";
 
     @Test
     void emptyMetadataIsOmitted() throws IOException {

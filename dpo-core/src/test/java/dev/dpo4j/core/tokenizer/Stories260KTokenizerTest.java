@@ -34,7 +34,7 @@ class Stories260KTokenizerTest {
             assertTrue("Once upon a time, there was a little girl named Lily.".startsWith(text), text);
             assertTrue(text.startsWith("Once upon a time, there was"), text);
             assertArrayEquals(STORY_START, tok.encode(text, true));
-            assertEquals("<s>" + " " + text, tok.decode(STORY_START, false).replaceFirst("^<s> ?", "<s> "));
+            assertEquals("<s> " + text, tok.decode(STORY_START, false));
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.dpo4j.core.util;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -93,7 +94,7 @@ class ProgressBarTest {
         String[] lines = output().split("\n");
         assertEquals(3, lines.length, output());
         assertTrue(lines[2].startsWith("x [==========>         ] 50% 50/100 it 5.0 it/s ETA 0:10"), lines[2]);
-        assertTrue(!output().contains("\r"));
+        assertFalse(output().contains("\r"));
     }
 
     @Test

@@ -30,15 +30,35 @@ public final class Dpo4jCli implements Runnable {
      * @return the exit status
      */
     public static int run(String... args) {
+        return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    }
+
+    /**
+     * Runs the CLI with the given output streams (tests capture them).
+     *
+     * @param out standard output
+     * @param err standard error
+     * @param args command-line arguments
+     * @return the exit status
+     */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new Dpo4jCli());
-        cli.setDefaultValueProvider(YamlDefaults.fromArgs(args));
-        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            PrintWriter err = commandLine.getErr();
-            err.println("error: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
-            if (System.getenv("DPO4J_DEBUG") != null) {
-                ex.printStackTrace(err);
-            }
+        cli.setOut(out);
+        cli.setErr(err);
+        try {
+            cli.setDefaultValueProvider(YamlDefaults.fromArgs(args));
+        } catch (RuntimeException e) {
+            err.println("error: " + e.getMessage());
             err.flush();
+            return 2;
+        }
+        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            PrintWriter errors = commandLine.getErr();
+            errors.println("error: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
+            if (System.getenv("DPO4J_DEBUG") != null) {
+                ex.printStackTrace(errors);
+            }
+            errors.flush();
             return 1;
         });
         return cli.execute(args);
