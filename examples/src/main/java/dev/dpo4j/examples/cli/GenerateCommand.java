@@ -9,6 +9,7 @@ import dev.dpo4j.core.generate.GenerationConfig;
 import dev.dpo4j.core.io.JsonlRow;
 import dev.dpo4j.core.io.JsonlWriter;
 import dev.dpo4j.core.util.ProgressBar;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -65,18 +66,34 @@ final class GenerateCommand extends ModelCommand {
             }
             long tokens = 0;
             long start = System.nanoTime();
+            String preview = null;
             for (int from = (int) done; from < rows.size(); from += batchSize) {
                 int to = Math.min(rows.size(), from + batchSize);
                 List<Generation> gens = lm.generator().generate(prompts.subList(from, to), cfg);
                 for (int i = from; i < to; i++) {
                     Generation g = gens.get(i - from);
-                    out.write(outputRow(rows.get(i), g, lm));
+                    ObjectNode row = outputRow(rows.get(i), g, lm);
+                    out.write(row);
                     tokens += g.tokens().length;
+                    if (preview == null && row.has("completion")) {
+                        preview = row.get("completion").asText();
+                    }
                 }
                 bar.step(to - from);
                 double secs = (System.nanoTime() - start) / 1e9;
                 bar.setExtra(String.format(Locale.ROOT, "%.1f tok/s", tokens / Math.max(secs, 1e-9)));
             }
+            bar.close();
+            double secs = (System.nanoTime() - start) / 1e9;
+            PrintWriter stdout = spec.commandLine().getOut();
+            stdout.printf(Locale.ROOT, "%-8s %-10s %-8s %s%n", "rows", "new tokens", "tok/s", "output");
+            stdout.printf(Locale.ROOT, "%-8d %-10d %-8.1f %s%n", rows.size() - done, tokens,
+                    tokens / Math.max(secs, 1e-9), output);
+            if (preview != null) {
+                stdout.println();
+                stdout.println(preview.length() > 600 ? preview.substring(0, 600) + "…" : preview);
+            }
+            stdout.flush();
         }
         return 0;
     }
