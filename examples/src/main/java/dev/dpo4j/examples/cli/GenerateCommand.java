@@ -45,7 +45,23 @@ final class GenerateCommand extends ModelCommand {
     @Option(names = "--stop", split = ",", description = "Stop strings (repeat or comma-separate).")
     List<String> stop = new ArrayList<>();
 
-    @Option(names = "--ignore-eos", description = "Do not stop at end-of-sequence tokens.")
+    /** When an end-of-sequence token ends a row. */
+    enum EosMode {
+        /** Text rows stop at EOS (kept in the ids); token-id rows run for --max-new-tokens. */
+        auto,
+        /** Every row stops at EOS. */
+        stop,
+        /** No row stops at EOS. */
+        ignore
+    }
+
+    @Option(names = "--eos", defaultValue = "auto",
+            description = "auto (default): text rows stop at an EOS token, token-id rows always generate "
+                    + "--max-new-tokens tokens, as a fixed-length reference loop does; stop: every row stops at EOS; "
+                    + "ignore: none does.")
+    EosMode eos;
+
+    @Option(names = "--ignore-eos", description = "Same as --eos ignore.")
     boolean ignoreEos;
 
     @Option(names = "--no-cache", description = "Recompute the whole sequence per token (slow; for comparison).")
@@ -54,8 +70,11 @@ final class GenerateCommand extends ModelCommand {
     @Override
     public Integer call() throws Exception {
         List<JsonlRow> rows = readRows();
+        EosMode mode = ignoreEos ? EosMode.ignore : eos;
+        boolean idRows = !rows.isEmpty() && PromptRows.isIdRow(rows.get(0));
+        boolean stopOnEos = mode == EosMode.stop || (mode == EosMode.auto && !idRows);
         GenerationConfig cfg = GenerationConfig.builder().maxNewTokens(maxNewTokens).temperature(temperature)
-                .topK(topK).topP(topP).seed(seed).stopStrings(stop).stopOnEos(!ignoreEos).useCache(!noCache).build();
+                .topK(topK).topP(topP).seed(seed).stopStrings(stop).stopOnEos(stopOnEos).useCache(!noCache).build();
         long done = rowsDone();
         try (CausalLm lm = loadModel();
              JsonlWriter out = openOutput(done);

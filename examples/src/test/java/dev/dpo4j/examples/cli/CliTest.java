@@ -219,6 +219,33 @@ class CliTest {
     }
 
     @Test
+    void tokenIdRowsRunToMaxNewTokensUnlessEosStopIsAsked() throws IOException {
+        // A copy of llama-tiny whose eos_token_id is the 3rd token of the greedy continuation.
+        JsonNode expected = Fixtures.json("models/llama-tiny/expected.json");
+        JsonNode full = expected.get("greedy_output");
+        int promptLen = expected.get("greedy_prompt").size();
+        long eos = full.get(promptLen + 2).asLong();
+        Path model = Files.createDirectories(tmp.resolve("eos-model"));
+        Files.copy(Fixtures.path("models/llama-tiny/model.safetensors"), model.resolve("model.safetensors"));
+        String config = Files.readString(Fixtures.path("models/llama-tiny/config.json"))
+                .replaceAll("\"eos_token_id\":\\s*\\d+", "\"eos_token_id\": " + eos);
+        Files.writeString(model.resolve("config.json"), config);
+        Path in = jsonl("in.jsonl", "{\"prompt_ids\":" + ids(expected.get("greedy_prompt"), 0, promptLen) + "}");
+        Path auto = tmp.resolve("auto.jsonl");
+        assertEquals(0, cli("generate", "--model", model.toString(), "--input", in.toString(), "--output",
+                auto.toString(), "--max-new-tokens", "16", "--temperature", "0").status());
+        assertEquals(ids(full, promptLen, full.size()), rows(auto).get(0).get("completion_ids").toString());
+        Path stop = tmp.resolve("stop.jsonl");
+        assertEquals(0, cli("generate", "--model", model.toString(), "--input", in.toString(), "--output",
+                stop.toString(), "--max-new-tokens", "16", "--eos", "stop").status());
+        int firstEos = promptLen;
+        while (full.get(firstEos).asLong() != eos) {
+            firstEos++;
+        }
+        assertEquals(ids(full, promptLen, firstEos + 1), rows(stop).get(0).get("completion_ids").toString());
+    }
+
+    @Test
     void helpDescribesTheRowFormats() {
         Run g = cli("generate", "--help");
         assertEquals(0, g.status());
