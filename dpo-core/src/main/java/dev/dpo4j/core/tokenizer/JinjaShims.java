@@ -27,6 +27,9 @@ import java.util.TreeSet;
  *   <li>Python string and dict methods Java lacks are rewritten to filters:
  *       {@code recv.name(args)} becomes {@code (recv|py_name(args))} for the names in
  *       {@link #PY_METHODS}, so chaining and subscripts after the call keep working;</li>
+ *   <li>prefix {@code not} gets Jinja2's precedence, looser than comparisons, {@code in} and
+ *       {@code is} tests ({@link #rewriteNot}): {@code not x is defined} becomes
+ *       {@code not (x is defined)}, which Jinjava would otherwise read as {@code (not x) is defined};</li>
  *   <li>every printed expression {@code {{ e }}} becomes {@code {{ (e)|py_str }}} so that
  *       booleans print as Python's {@code True} / {@code False};</li>
  *   <li>every filter the template uses must exist, otherwise a {@link ChatTemplateException} is
@@ -39,15 +42,19 @@ import java.util.TreeSet;
  * {@code trim} with Python's {@code str.strip} semantics. These three classes are the whole shim.
  *
  * <p>Known remaining differences (none occurs in the templates tested): {@code break} and
- * {@code continue} are not supported (reported as an error); {@code not a == b} parses as
- * {@code (not a) == b}; string subscripts ({@code s[0]}) and {@code str * int} do not work;
- * {@code None} prints as an empty string (Jinjava cannot tell it from undefined).
+ * {@code continue} are not supported (Jinjava has no such tags; reported as an error); string
+ * subscripts ({@code s[0]}) and {@code str * int} do not work; {@code None} prints as an empty
+ * string (Jinjava hands a filter the same null for None and for undefined, so {@code py_str} cannot
+ * tell them apart), and {@code x is none} is also true for an undefined {@code x}.
  */
 final class JinjaShims {
 
     /** Python methods rewritten to {@code py_*} filters by the pre-pass. */
     static final Set<String> PY_METHODS = Set.of("strip", "lstrip", "rstrip", "startswith", "endswith",
             "split", "upper", "lower", "title", "capitalize", "replace", "join", "keys", "get");
+
+    /** Words that end the operand of a prefix {@code not} (Jinja2 binds {@code not} tighter only than these). */
+    private static final Set<String> NOT_OPERAND_STOPS = Set.of("and", "or", "if", "else", "recursive");
 
     private static final ThreadLocal<String> RAISED = new ThreadLocal<>();
     private static final Jinjava ENGINE = createEngine();
@@ -171,7 +178,7 @@ final class JinjaShims {
                 i = rawClose + 2;
                 continue;
             }
-            String rewritten = rewriteMethods(code);
+            String rewritten = rewriteNot(rewriteMethods(code));
             collectFilters(rewritten, filters);
             if (kind == '{') {
                 rewritten = " (" + rewritten + ")|py_str ";
@@ -294,6 +301,133 @@ final class JinjaShims {
             i++;
         }
         return b.toString();
+    }
+
+    /**
+     * Gives prefix {@code not} Jinja2's precedence: its operand is everything up to the next
+     * {@code and}, {@code or}, {@code if}, {@code else}, {@code ,}, {@code :} or closing bracket at
+     * the same nesting level, so comparisons, {@code in}, {@code is} tests and arithmetic belong to
+     * it. An operand that is more than one postfix primary is parenthesized: {@code not a == b}
+     * becomes {@code not (a == b)}, {@code not x is defined} becomes {@code not (x is defined)}.
+     * The operators {@code not in} and {@code is not}, string literals and names containing
+     * {@code not} are left alone; nested {@code not}s are rewritten from the inside.
+     *
+     * @param code the expression or tag body, outside any delimiters
+     * @return the code with every compound {@code not} operand parenthesized
+     */
+    static String rewriteNot(String code) {
+        StringBuilder b = new StringBuilder(code.length() + 8);
+        int i = 0;
+        while (i < code.length()) {
+            char c = code.charAt(i);
+            if (c == '\'' || c == '"') {
+                int e = endOfString(code, i);
+                b.append(code, i, e);
+                i = e;
+            } else if (isIdent(c)) {
+                int j = wordEnd(code, i);
+                if (isPrefixNot(code, i, j)) {
+                    int end = operandEnd(code, j);
+                    String operand = code.substring(j, end);
+                    String inner = rewriteNot(operand);
+                    if (isSinglePrimary(operand.strip())) {
+                        b.append("not").append(inner);
+                    } else {
+                        String trailing = inner.substring(inner.stripTrailing().length());
+                        b.append("not (").append(inner.strip()).append(')').append(trailing);
+                    }
+                    i = end;
+                } else {
+                    b.append(code, i, j);
+                    i = j;
+                }
+            } else {
+                b.append(c);
+                i++;
+            }
+        }
+        return b.toString();
+    }
+
+    /** Whether the word {@code code[start, end)} is a prefix {@code not} (not part of {@code is not} or {@code not in}). */
+    private static boolean isPrefixNot(String code, int start, int end) {
+        if (!code.startsWith("not", start) || end - start != 3 || (start > 0 && code.charAt(start - 1) == '.')) {
+            return false;
+        }
+        int p = start;
+        while (p > 0 && Character.isWhitespace(code.charAt(p - 1))) {
+            p--;
+        }
+        int q = p;
+        while (q > 0 && isIdent(code.charAt(q - 1))) {
+            q--;
+        }
+        if (code.substring(q, p).equals("is") && (q == 0 || code.charAt(q - 1) != '.')) {
+            return false;
+        }
+        int n = end;
+        while (n < code.length() && Character.isWhitespace(code.charAt(n))) {
+            n++;
+        }
+        return !(n > end && code.startsWith("in", n) && wordEnd(code, n) == n + 2);
+    }
+
+    /** End (exclusive) of the operand of a prefix {@code not} whose keyword ends at {@code from}. */
+    private static int operandEnd(String code, int from) {
+        int depth = 0;
+        int i = from;
+        while (i < code.length()) {
+            char c = code.charAt(i);
+            if (c == '\'' || c == '"') {
+                i = endOfString(code, i);
+                continue;
+            }
+            if (c == '(' || c == '[' || c == '{') {
+                depth++;
+            } else if (c == ')' || c == ']' || c == '}') {
+                if (depth-- == 0) {
+                    return i;
+                }
+            } else if ((c == ',' || c == ':') && depth == 0) {
+                return i;
+            } else if (isIdent(c)) {
+                int j = wordEnd(code, i);
+                boolean attribute = i > 0 && code.charAt(i - 1) == '.';
+                if (depth == 0 && !attribute && NOT_OPERAND_STOPS.contains(code.substring(i, j))) {
+                    return i;
+                }
+                i = j;
+                continue;
+            }
+            i++;
+        }
+        return code.length();
+    }
+
+    /** Whether {@code s} is one postfix primary (name, literal, call, subscript, attribute chain, group). */
+    private static boolean isSinglePrimary(String s) {
+        int i = 0;
+        while (i < s.length()) {
+            char c = s.charAt(i);
+            if (c == '\'' || c == '"') {
+                i = endOfString(s, i);
+            } else if (c == '(' || c == '[' || c == '{') {
+                i = matchParen(s, i) + 1;
+            } else if (isIdent(c) || c == '.') {
+                i++;
+            } else {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int wordEnd(String code, int start) {
+        int j = start;
+        while (j < code.length() && isIdent(code.charAt(j))) {
+            j++;
+        }
+        return j;
     }
 
     /** Start of the postfix expression (names, attributes, calls, subscripts, a literal) ending {@code b}. */

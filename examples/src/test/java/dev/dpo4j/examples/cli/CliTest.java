@@ -246,6 +246,25 @@ class CliTest {
     }
 
     @Test
+    void badCheckpointsFailWithTheFileNamed() throws IOException {
+        Path in = jsonl("in.jsonl", "{\"prompt_ids\":[1,2]}");
+        Path model = Files.createDirectories(tmp.resolve("truncated"));
+        Files.copy(Fixtures.path("models/llama-tiny/config.json"), model.resolve("config.json"));
+        byte[] weights = Files.readAllBytes(Fixtures.path("models/llama-tiny/model.safetensors"));
+        Files.write(model.resolve("model.safetensors"), Arrays.copyOf(weights, weights.length / 2));
+        Run r = cli("generate", "--model", model.toString(), "--input", in.toString(), "--output",
+                tmp.resolve("o.jsonl").toString());
+        assertEquals(1, r.status());
+        assertTrue(r.err().contains(model.resolve("model.safetensors").toString()), r.err());
+
+        Path missing = tmp.resolve("no-such-model");
+        Run r2 = cli("generate", "--model", missing.toString(), "--input", in.toString(), "--output",
+                tmp.resolve("o.jsonl").toString());
+        assertEquals(1, r2.status());
+        assertTrue(r2.err().contains("no-such-model"), r2.err());
+    }
+
+    @Test
     void helpDescribesTheRowFormats() {
         Run g = cli("generate", "--help");
         assertEquals(0, g.status());
