@@ -165,19 +165,42 @@ public final class Tokenizer implements AutoCloseable {
      * @throws IllegalStateException when {@code appendEos} is set and the tokenizer has no EOS token
      */
     public EncodedPair encodePair(String prompt, String completion, boolean appendEos) {
+        return new EncodedPair(encodePrompt(prompt), encodeCompletion(completion, appendEos));
+    }
+
+    /**
+     * Encodes a prompt as {@link #encodePair} does: with the tokenizer's special tokens, unless the
+     * text already starts with the BOS text (a rendered chat template), so it carries one BOS.
+     *
+     * @param prompt the prompt text
+     * @return its ids
+     */
+    public long[] encodePrompt(String prompt) {
         String bos = bosToken();
         boolean promptHasBos = bos != null && !bos.isEmpty() && prompt.startsWith(bos);
-        long[] promptIds = encode(prompt, !promptHasBos);
-        long[] completionIds = encode(completion, false);
+        return encode(prompt, !promptHasBos);
+    }
+
+    /**
+     * Encodes a completion as {@link #encodePair} does: without special tokens, optionally followed
+     * by the EOS id.
+     *
+     * @param completion the completion text
+     * @param appendEos whether to end with the EOS token
+     * @return its ids
+     * @throws IllegalStateException when {@code appendEos} is set and the tokenizer has no EOS token
+     */
+    public long[] encodeCompletion(String completion, boolean appendEos) {
+        long[] ids = encode(completion, false);
         if (appendEos) {
             if (eosTokenIds().length == 0) {
                 throw new IllegalStateException("Tokenizer in " + modelDir.toAbsolutePath()
                         + " has no EOS token; cannot append one to the completion");
             }
-            completionIds = Arrays.copyOf(completionIds, completionIds.length + 1);
-            completionIds[completionIds.length - 1] = primaryEosId();
+            ids = Arrays.copyOf(ids, ids.length + 1);
+            ids[ids.length - 1] = primaryEosId();
         }
-        return new EncodedPair(promptIds, completionIds);
+        return ids;
     }
 
     /**

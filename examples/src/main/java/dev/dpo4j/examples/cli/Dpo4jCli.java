@@ -3,6 +3,8 @@ package dev.dpo4j.examples.cli;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
  * The {@code dpo4j} command line. Each subcommand takes flags and, with {@code --config FILE}, a YAML
@@ -64,8 +66,11 @@ public final class Dpo4jCli implements Runnable {
         return cli.execute(args);
     }
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public void run() {
-        new CommandLine(this).usage(System.out);
+        spec.commandLine().usage(spec.commandLine().getOut());
     }
 }

@@ -8,7 +8,6 @@ import dev.dpo4j.core.io.JsonlRow;
 import dev.dpo4j.core.io.JsonlWriter;
 import dev.dpo4j.core.score.CompletionScore;
 import dev.dpo4j.core.score.ScoringRequest;
-import dev.dpo4j.core.tokenizer.EncodedPair;
 import dev.dpo4j.core.util.ProgressBar;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,9 +64,9 @@ final class LogprobsCommand extends ModelCommand {
         }
         String completion = row.requireText("completion");
         long[] prompt = PromptRows.promptIds(row, lm);
-        EncodedPair pair = PromptRows.tokenizer(row, lm).encodePair("", completion, appendEos);
-        PromptRows.checkIds(row, "completion", pair.completionIds(), lm);
-        return new ScoringRequest(prompt, pair.completionIds());
+        long[] completionIds = PromptRows.tokenizer(row, lm).encodeCompletion(completion, appendEos);
+        PromptRows.checkIds(row, "completion", completionIds, lm);
+        return new ScoringRequest(prompt, completionIds);
     }
 
     private static ObjectNode outputRow(CompletionScore s, boolean text) {

@@ -37,10 +37,10 @@ final class PromptRows {
         } else if (row.has("messages") || (row.has("prompt") && row.value().get("prompt").isArray())) {
             String field = row.has("messages") ? "messages" : "prompt";
             String text = tokenizer(row, lm).applyChatTemplate(messages(row, field), true);
-            ids = tokenizer(row, lm).encodePair(text, "", false).promptIds();
+            ids = tokenizer(row, lm).encodePrompt(text);
         } else if (row.has("prompt")) {
             Tokenizer tok = tokenizer(row, lm);
-            ids = tok.encodePair(row.requireText("prompt"), "", false).promptIds();
+            ids = tok.encodePrompt(row.requireText("prompt"));
             if (ids.length == 0 && tok.bosTokenId().isPresent()) {
                 ids = new long[] {tok.bosTokenId().getAsLong()};
             }
