@@ -2,6 +2,7 @@ package dev.dpo4j.core.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /**
@@ -59,6 +60,9 @@ public final class AttentionMask {
      * {@code [firstValid[b], endValid[b])}; a query sees real keys at or before its own column, and
      * with a sliding window only the last {@code window} of them.
      *
+     * <p>Built with engine ops from the (B), (T) and (S) index vectors, so a long sequence never
+     * needs a B·T·S array in the Java heap.
+     *
      * @param manager where to allocate
      * @param queries T, the last T of the S columns
      * @param keys S
@@ -69,10 +73,17 @@ public final class AttentionMask {
      */
     public static NDArray causal(NDManager manager, int queries, int keys, int[] firstValid, int[] endValid,
                                  int window) {
-        int offset = keys - queries;
-        return of(manager, firstValid.length, queries, keys, (b, t, s) -> {
-            int column = offset + t;
-            return s >= firstValid[b] && s < endValid[b] && s <= column && (window <= 0 || column - s < window);
-        });
+        int batch = firstValid.length;
+        NDArray key = manager.arange(0, keys, 1, DataType.INT32).reshape(1, 1, keys); // (1, 1, S)
+        NDArray query = manager.arange(keys - queries, keys, 1, DataType.INT32).reshape(1, queries, 1); // (1, T, 1)
+        NDArray first = manager.create(firstValid).reshape(batch, 1, 1); // (B, 1, 1)
+        NDArray end = manager.create(endValid).reshape(batch, 1, 1); // (B, 1, 1)
+        NDArray allowed = key.gte(first).logicalAnd(key.lt(end)).logicalAnd(key.lte(query)); // (B, T, S)
+        if (window > 0) {
+            allowed = allowed.logicalAnd(query.sub(key).lt(window));
+        }
+        // allowed 1 -> (1 - 1)·(−BLOCKED) = 0; allowed 0 -> (0 − 1)·(−BLOCKED) = BLOCKED.
+        NDArray additive = allowed.toType(DataType.FLOAT32, false).sub(1f).mul(-BLOCKED);
+        return additive.reshape(batch, 1, 1, queries, keys);
     }
 }
