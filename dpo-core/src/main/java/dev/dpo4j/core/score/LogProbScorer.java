@@ -25,6 +25,9 @@ import java.util.stream.IntStream;
  * C completion tokens of a batch, V vocab.
  */
 public final class LogProbScorer {
+    /** Completion positions per LM-head call: bounds the (rows, V) logits to 512·V floats. */
+    private static final int HEAD_CHUNK = 512;
+
     private final DecoderModel model;
 
     /**
@@ -117,10 +120,20 @@ public final class LogProbScorer {
                 logprobs = new float[0];
             } else {
                 NDArray states = pieces.size() == 1 ? pieces.head() : NDArrays.concat(pieces, 0); // (C, H)
-                NDArray logSoftmax = model.logits(states).logSoftmax(-1); // (C, V)
-                NDArray target = manager.create(targets.stream().mapToLong(Long::longValue).toArray(),
-                        new Shape(targets.size(), 1));
-                logprobs = logSoftmax.gather(target, 1).toFloatArray(); // (C)
+                long[] targetIds = targets.stream().mapToLong(Long::longValue).toArray();
+                logprobs = new float[targetIds.length];
+                // The LM head and log-softmax run on chunks of rows so (rows, V) stays bounded.
+                for (int from = 0; from < targetIds.length; from += HEAD_CHUNK) {
+                    int to = Math.min(targetIds.length, from + HEAD_CHUNK);
+                    try (NDScope chunkScope = new NDScope()) {
+                        chunkScope.suppressNotUsedWarning();
+                        NDArray logSoftmax = model.logits(states.get(new NDIndex("{}:{}", from, to))).logSoftmax(-1);
+                        NDArray target = manager.create(Arrays.copyOfRange(targetIds, from, to),
+                                new Shape(to - from, 1));
+                        float[] chunk = logSoftmax.gather(target, 1).toFloatArray(); // (rows)
+                        System.arraycopy(chunk, 0, logprobs, from, chunk.length);
+                    }
+                }
             }
         }
         List<CompletionScore> scores = new ArrayList<>();

@@ -3,9 +3,15 @@ package dev.dpo4j.core.score;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
 import dev.dpo4j.core.Fixtures;
+import dev.dpo4j.core.model.AttentionMask;
 import dev.dpo4j.core.model.DecoderModel;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -31,6 +37,37 @@ class LogProbScorerTest {
                     assertEquals(alone.tokenLogprobs()[t], b.tokenLogprobs()[t], 1e-5, "row " + i + " token " + t);
                 }
                 assertEquals(alone.logprob(), b.logprob(), 1e-4);
+            }
+        }
+    }
+
+    @Test
+    void longCompletionsScoredInChunksMatchTheFullLogSoftmax() {
+        // 700 completion tokens cross the scorer's 512-row LM-head chunks; the reference is
+        // log_softmax(logits)[t, ids[t+1]] from one full forward, computed here without the scorer.
+        try (DecoderModel model = DecoderModel.load(Fixtures.path("models/llama-tiny"));
+             NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            Random rnd = new Random(5);
+            long[] ids = randomIds(rnd, 701);
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] %= 256;
+            }
+            long[] pos = new long[ids.length];
+            for (int i = 0; i < pos.length; i++) {
+                pos[i] = i;
+            }
+            NDManager m = model.manager();
+            NDArray mask = AttentionMask.causal(m, ids.length, ids.length,
+                    new int[] {0}, new int[] {ids.length}, 0);
+            float[] full = model.logits(model.forward(m.create(ids, new Shape(1, ids.length)),
+                    pos, mask, null)).logSoftmax(-1).toFloatArray(); // (701 · 256)
+            float[] got = new LogProbScorer(model).score(List.of(new ScoringRequest(
+                    Arrays.copyOf(ids, 1), Arrays.copyOfRange(ids, 1, ids.length))), 1)
+                    .get(0).tokenLogprobs();
+            assertEquals(700, got.length);
+            for (int t = 0; t < got.length; t++) {
+                assertEquals(full[t * 256 + (int) ids[t + 1]], got[t], 1e-5, "token " + t);
             }
         }
     }
