@@ -73,13 +73,13 @@ public final class Generator {
                     ? new KvCache(manager, model.config(), prompts.size(), state.promptWidth + config.maxNewTokens())
                     : null;
             try {
-                float[] logits = prefill(manager, state, cache);
+                float[] logits = wholeSequence(manager, state, cache); // prefill: nothing fed back yet
                 for (int step = 0; ; step++) {
                     long[] next = state.choose(logits, vocab);
                     if (state.allDone() || step + 1 >= config.maxNewTokens()) {
                         break;
                     }
-                    logits = cache != null ? decodeStep(manager, state, cache, next) : recompute(manager, state);
+                    logits = cache != null ? decodeStep(manager, state, cache, next) : wholeSequence(manager, state, null);
                 }
             } finally {
                 if (cache != null) {
@@ -88,11 +88,6 @@ public final class Generator {
             }
         }
         return state.results();
-    }
-
-    /** Runs the padded prompts, returns the last column's logits (B·V). */
-    private float[] prefill(NDManager manager, State s, KvCache cache) {
-        return run(manager, s.paddedIds(0), s.positions(0), s.promptWidth, s, cache);
     }
 
     /** One cached step: the previous token of each row at its next position. */
@@ -104,10 +99,13 @@ public final class Generator {
         return run(manager, previous, positions, 1, s, cache);
     }
 
-    /** One uncached step: the whole padded sequence again. */
-    private float[] recompute(NDManager manager, State s) {
+    /**
+     * The padded prompts plus every token fed back so far, returning the last column's logits (B·V):
+     * the prefill (into the cache, when there is one) and each uncached step.
+     */
+    private float[] wholeSequence(NDManager manager, State s, KvCache cache) {
         int steps = s.fed.size();
-        return run(manager, s.paddedIds(steps), s.positions(steps), s.promptWidth + steps, s, null);
+        return run(manager, s.paddedIds(steps), s.positions(steps), s.promptWidth + steps, s, cache);
     }
 
     private float[] run(NDManager manager, long[] ids, long[] positions, int tokens, State s, KvCache cache) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dpo4j.core.CausalLm;
 import dev.dpo4j.core.generate.Generation;
 import dev.dpo4j.core.generate.GenerationConfig;
+import dev.dpo4j.core.generate.Generator;
 import dev.dpo4j.core.io.JsonlRow;
 import dev.dpo4j.core.io.JsonlWriter;
 import dev.dpo4j.core.util.ProgressBar;
@@ -83,12 +84,13 @@ final class GenerateCommand extends ModelCommand {
             for (JsonlRow row : rows) {
                 prompts.add(PromptRows.promptIds(row, lm)); // validate every row before any work
             }
+            Generator generator = lm.generator();
             long tokens = 0;
             long start = System.nanoTime();
             String preview = null;
             for (int from = (int) done; from < rows.size(); from += batchSize) {
                 int to = Math.min(rows.size(), from + batchSize);
-                List<Generation> gens = lm.generator().generate(prompts.subList(from, to), cfg);
+                List<Generation> gens = generator.generate(prompts.subList(from, to), cfg);
                 for (int i = from; i < to; i++) {
                     Generation g = gens.get(i - from);
                     ObjectNode row = outputRow(rows.get(i), g, lm);

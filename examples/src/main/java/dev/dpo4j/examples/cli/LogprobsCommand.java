@@ -7,6 +7,7 @@ import dev.dpo4j.core.CausalLm;
 import dev.dpo4j.core.io.JsonlRow;
 import dev.dpo4j.core.io.JsonlWriter;
 import dev.dpo4j.core.score.CompletionScore;
+import dev.dpo4j.core.score.LogProbScorer;
 import dev.dpo4j.core.score.ScoringRequest;
 import dev.dpo4j.core.util.ProgressBar;
 import java.util.ArrayList;
@@ -40,9 +41,10 @@ final class LogprobsCommand extends ModelCommand {
             for (JsonlRow row : rows) {
                 requests.add(request(row, lm)); // validate every row before any work
             }
+            LogProbScorer scorer = lm.scorer();
             for (int from = (int) done; from < rows.size(); from += batchSize) {
                 int to = Math.min(rows.size(), from + batchSize);
-                List<CompletionScore> scores = lm.scorer().score(requests.subList(from, to), batchSize);
+                List<CompletionScore> scores = scorer.score(requests.subList(from, to), batchSize);
                 for (int i = from; i < to; i++) {
                     out.write(outputRow(scores.get(i - from), !PromptRows.isIdRow(rows.get(i))));
                 }
