@@ -8,6 +8,7 @@ import ai.djl.ndarray.index.NDIndex;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -30,6 +31,7 @@ public final class DecoderModel implements AutoCloseable {
     private final RmsNorm finalNorm;
     private final NDArray lmHead; // (V, H), the embedding when tied
     private final RotaryEmbedding rope;
+    private final Map<String, Linear> linears; // module path -> projection, in layer order
 
     private DecoderModel(ModelConfig config, NDManager manager, Map<String, NDArray> p) {
         this.config = config;
@@ -40,11 +42,18 @@ public final class DecoderModel implements AutoCloseable {
         this.finalNorm = new RmsNorm(p.get(WeightNames.FINAL_NORM), config.rmsNormEps(), config.normWeightPlusOne());
         this.rope = new RotaryEmbedding(config);
         List<DecoderLayer> list = new ArrayList<>();
+        Map<String, Linear> byPath = new LinkedHashMap<>();
         for (int i = 0; i < config.numLayers(); i++) {
-            Attention attention = new Attention(linear(p, i, "self_attn.q_proj"), linear(p, i, "self_attn.k_proj"),
-                    linear(p, i, "self_attn.v_proj"), linear(p, i, "self_attn.o_proj"), config);
-            GatedMlp mlp = new GatedMlp(linear(p, i, "mlp.gate_proj"), linear(p, i, "mlp.up_proj"),
-                    linear(p, i, "mlp.down_proj"), config.activation());
+            Map<String, Linear> own = new LinkedHashMap<>();
+            for (String module : WeightNames.PROJECTIONS) {
+                Linear linear = linear(p, i, module);
+                own.put(module, linear);
+                byPath.put(WeightNames.layer(i, module), linear);
+            }
+            Attention attention = new Attention(own.get("self_attn.q_proj"), own.get("self_attn.k_proj"),
+                    own.get("self_attn.v_proj"), own.get("self_attn.o_proj"), config);
+            GatedMlp mlp = new GatedMlp(own.get("mlp.gate_proj"), own.get("mlp.up_proj"),
+                    own.get("mlp.down_proj"), config.activation());
             list.add(new DecoderLayer(
                     new RmsNorm(p.get(WeightNames.layer(i, "input_layernorm.weight")), config.rmsNormEps(),
                             config.normWeightPlusOne()),
@@ -54,6 +63,7 @@ public final class DecoderModel implements AutoCloseable {
                     mlp));
         }
         this.layers = List.copyOf(list);
+        this.linears = Collections.unmodifiableMap(byPath);
     }
 
     private static Linear linear(Map<String, NDArray> p, int layer, String module) {
@@ -124,6 +134,15 @@ public final class DecoderModel implements AutoCloseable {
         return parameters;
     }
 
+    /**
+     * Every linear projection of the decoder layers by module path
+     * ({@code model.layers.0.self_attn.q_proj}), in layer order; the LM head is not among them.
+     * Adapters attach here.
+     */
+    public Map<String, Linear> linears() {
+        return linears;
+    }
+
     /** The rotary embedding (positions to cos/sin tables). */
     public RotaryEmbedding rope() {
         return rope;
@@ -141,11 +160,7 @@ public final class DecoderModel implements AutoCloseable {
     public NDArray forward(NDArray inputIds, long[] positions, NDArray mask, KvCache cache) {
         int b = (int) inputIds.getShape().get(0);
         int t = (int) inputIds.getShape().get(1);
-        NDArray x = embedding.get(inputIds.getManager(), new NDIndex("{}", inputIds.reshape(-1))) // (B·T, H)
-                .reshape(b, t, config.hiddenSize());
-        if (config.scaleEmbeddings()) {
-            x = x.mul((float) Math.sqrt(config.hiddenSize()));
-        }
+        NDArray x = embed(inputIds);
         NDList cs = rope.tables(inputIds.getManager(), positions, b, t);
         for (int i = 0; i < layers.size(); i++) {
             x = layers.get(i).forward(x, cs.get(0), cs.get(1), mask, cache, i);
@@ -153,6 +168,47 @@ public final class DecoderModel implements AutoCloseable {
         if (cache != null) {
             cache.advance(t);
         }
+        return finalNorm.forward(x);
+    }
+
+    /**
+     * Looks up (and for Gemma scales) the token embeddings: the input of layer 0.
+     *
+     * @param inputIds (B, T) int64
+     * @return (B, T, H)
+     */
+    public NDArray embed(NDArray inputIds) {
+        int b = (int) inputIds.getShape().get(0);
+        int t = (int) inputIds.getShape().get(1);
+        NDArray x = embedding.get(inputIds.getManager(), new NDIndex("{}", inputIds.reshape(-1))) // (B·T, H)
+                .reshape(b, t, config.hiddenSize());
+        if (config.scaleEmbeddings()) {
+            x = x.mul((float) Math.sqrt(config.hiddenSize()));
+        }
+        return x;
+    }
+
+    /**
+     * Runs one decoder layer without a cache: the unit that activation checkpointing recomputes.
+     *
+     * @param index the layer
+     * @param x (B, T, H) the layer's input
+     * @param cos (B, T, 1, D) from {@link RotaryEmbedding#tables}
+     * @param sin (B, T, 1, D)
+     * @param mask (B, 1, 1, T, T) additive
+     * @return (B, T, H)
+     */
+    public NDArray layerForward(int index, NDArray x, NDArray cos, NDArray sin, NDArray mask) {
+        return layers.get(index).forward(x, cos, sin, mask, null, index);
+    }
+
+    /**
+     * Applies the final norm to the last layer's output.
+     *
+     * @param x (…, H)
+     * @return (…, H)
+     */
+    public NDArray finalNorm(NDArray x) {
         return finalNorm.forward(x);
     }
 

@@ -1,0 +1,33 @@
+package dev.dpo4j.core.loss;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * Conservative DPO (cDPO), the label-smoothed logistic loss: {@code loss_type="cdpo"} here, which is
+ * what TRL's {@code "sigmoid"} computed with {@code label_smoothing > 0} before its loss rewrite (Mitchell
+ * 2023, "A note on DPO with noisy preferences and relationship to IPO"; analysed by Chowdhury et al.
+ * 2024, "Provably Robust DPO").
+ *
+ * <pre>
+ *   loss_i = −(1 − ε)·log σ(β·δ_i) − ε·log σ(−β·δ_i)
+ * </pre>
+ * With ε = 0 it equals {@link SigmoidLoss}.
+ */
+public final class ConservativeSigmoidLoss implements PreferenceLoss {
+
+    /** Creates the loss. */
+    public ConservativeSigmoidLoss() {
+    }
+
+    @Override
+    public String name() {
+        return "cdpo";
+    }
+
+    @Override
+    public NDArray perSequence(PreferenceLogps in, LossSettings s) {
+        double eps = s.labelSmoothing();
+        NDArray x = in.logratioMargin().mul(s.beta()); // (B)
+        return LossOps.logSigmoid(x).mul(-(1 - eps)).sub(LossOps.logSigmoid(x.neg()).mul(eps));
+    }
+}

@@ -1,0 +1,338 @@
+package dev.dpo4j.core.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dpo4j.core.io.JsonlReader;
+import dev.dpo4j.core.io.JsonlRow;
+import dev.dpo4j.core.io.JsonlWriter;
+import dev.dpo4j.core.lora.LoraModel;
+import dev.dpo4j.core.lora.PeftAdapters;
+import dev.dpo4j.core.model.DecoderModel;
+import dev.dpo4j.core.optim.AdamW;
+import dev.dpo4j.core.optim.GradClipping;
+import dev.dpo4j.core.optim.LrScheduler;
+import dev.dpo4j.core.optim.LrSchedulerType;
+import dev.dpo4j.core.optim.Optimizer;
+import dev.dpo4j.core.optim.Sgd;
+import dev.dpo4j.core.util.ProgressBar;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The training loop shared by DPO and SFT, read top to bottom in {@link #train}: plan the steps,
+ * restore a checkpoint when resuming, prepare the objective (reference log-probs), then per step:
+ * micro-batches forward and backward with accumulated gradients, a NaN/Inf check, clipping, the
+ * optimizer update, logging, evaluation and checkpoints; finally the adapter in PEFT layout.
+ *
+ * <p>Files in the run directory: {@code adapter_config.json} + {@code adapter_model.safetensors} (the
+ * final adapter), {@code metrics.jsonl} (one line per logging step and per evaluation),
+ * {@code checkpoint-<step>/}, and the objective's caches.
+ *
+ * @param <E> the example type
+ */
+public final class Trainer<E> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The metrics log's file name in the run directory. */
+    public static final String METRICS_FILE = "metrics.jsonl";
+
+    private final DecoderModel model;
+    private final LoraModel lora;
+    private final TrainConfig config;
+    private final Objective<E> objective;
+    private final Path runDir;
+    private final String baseModel;
+    private final PrintStream progress;
+
+    /**
+     * Creates the trainer.
+     *
+     * @param lora the adapters to train, attached to their model
+     * @param config the run's settings
+     * @param objective DPO or SFT
+     * @param runDir the output directory
+     * @param baseModel the base model's name or path (written into adapter configs)
+     * @param progress where the progress bar goes, or {@code null} for none
+     */
+    public Trainer(LoraModel lora, TrainConfig config, Objective<E> objective, Path runDir, String baseModel,
+                   PrintStream progress) {
+        this.model = lora.model();
+        this.lora = lora;
+        this.config = config;
+        this.objective = objective;
+        this.runDir = runDir;
+        this.baseModel = baseModel;
+        this.progress = progress;
+    }
+
+    /**
+     * Trains.
+     *
+     * @param train the training examples
+     * @param eval evaluation examples, may be empty
+     * @param resume continue from the latest checkpoint in the run directory, if there is one
+     * @return the outcome
+     * @throws TrainingDivergedException on a NaN/Inf loss or gradient, before the update
+     */
+    public TrainResult train(List<E> train, List<E> eval, boolean resume) {
+        TrainingPlan plan = TrainingPlan.of(train.size(), config.trainBatchSize(), config.gradientAccumulationSteps(),
+                config.numEpochs(), config.maxSteps(), config.seed());
+        int total = plan.totalSteps();
+        LrScheduler schedule = LrScheduler.of(LrSchedulerType.fromName(config.lrSchedulerType()), config.learningRate(),
+                LrScheduler.warmupSteps(config.warmupSteps(), config.warmupRatio(), total), total);
+        SegmentLogps runner = new SegmentLogps(model);
+        CheckpointStore checkpoints = new CheckpointStore(runDir);
+        Path metricsFile = runDir.resolve(METRICS_FILE);
+        List<Map<String, Object>> history = new ArrayList<>();
+        Map<String, Double> lastEval = Map.of();
+        try (Optimizer optimizer = optimizer()) {
+            Files.createDirectories(runDir);
+            int start = 0;
+            Optional<Path> latest = resume ? checkpoints.latest() : Optional.empty();
+            if (latest.isPresent()) {
+                start = restore(checkpoints.load(latest.get()), optimizer, total);
+            }
+            trimMetrics(metricsFile, start);
+            objective.prepare(train, eval);
+            try (JsonlWriter metrics = JsonlWriter.append(metricsFile);
+                 ProgressBar bar = progress == null ? null
+                         : new ProgressBar(objective.name() + " train", total, "steps", progress)) {
+                if (bar != null) {
+                    bar.step(start);
+                }
+                Window window = new Window();
+                for (TrainingPlan.Step step : plan.steps().subList(start, total)) {
+                    double lr = schedule.lr(step.index());
+                    double gradNorm = trainStep(step, train, runner, optimizer, lr, window);
+                    int done = step.index() + 1;
+                    if (done % config.loggingSteps() == 0 || done == total) {
+                        Map<String, Object> line = window.drain(done, (double) done / plan.stepsPerEpoch(), lr, gradNorm);
+                        metrics.write(JSON.valueToTree(line));
+                        history.add(line);
+                    }
+                    if (!eval.isEmpty() && ((config.evalSteps() > 0 && done % config.evalSteps() == 0) || done == total)) {
+                        lastEval = evaluate(eval, runner);
+                        Map<String, Object> line = new LinkedHashMap<>();
+                        line.put("step", done);
+                        line.putAll(lastEval);
+                        metrics.write(JSON.valueToTree(line));
+                        history.add(line);
+                    }
+                    if (config.saveSteps() > 0 && done % config.saveSteps() == 0 && done < total) {
+                        checkpoints.save(done, lora, optimizer, state(total), baseModel);
+                    }
+                    if (bar != null) {
+                        bar.setExtra(window.summary());
+                        bar.step(1);
+                    }
+                }
+            }
+            PeftAdapters.save(lora, runDir, baseModel);
+            return new TrainResult(total, start, history, lastEval, runDir, metricsFile);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            lora.setTraining(false);
+        }
+    }
+
+    /** One optimizer step: accumulate gradients over the micro-batches, check, clip, update. */
+    private double trainStep(TrainingPlan.Step step, List<E> train, SegmentLogps runner, Optimizer optimizer,
+                             double lr, Window window) {
+        for (NDArray p : lora.parameters().values()) {
+            Autograd.zeroGradient(p);
+        }
+        SegmentLogps.Mode mode = config.gradientCheckpointing() ? SegmentLogps.Mode.TRAIN_CHECKPOINTED
+                : SegmentLogps.Mode.TRAIN;
+        int micro = step.microBatches().size();
+        for (int k = 0; k < micro; k++) {
+            int[] indices = step.microBatches().get(k);
+            List<E> examples = pick(train, indices);
+            PackedBatch batch = objective.layout(examples);
+            long seed = lora.config().loraDropout() > 0 ? config.seed() * 7919L + step.firstMicroBatch() + k : -1;
+            long started = System.nanoTime();
+            objective.beforePass(examples, indices, false, batch);
+            try (NDManager manager = model.manager().newSubManager()) {
+                lora.setTraining(true);
+                SegmentLogps.Pass pass = runner.run(batch, manager, mode, seed);
+                lora.setTraining(false);
+                Objective.StepLoss loss;
+                NDArray scaled;
+                try (Autograd.Scope on = Autograd.recording(true)) {
+                    loss = objective.loss(examples, indices, false, batch, pass, manager);
+                    if (!Double.isFinite(loss.value())) {
+                        throw new TrainingDivergedException("step " + (step.index() + 1) + ", micro-batch " + (k + 1)
+                                + " (examples " + Arrays.toString(indices) + "): loss is " + loss.value()
+                                + "; nothing was applied or written");
+                    }
+                    scaled = loss.loss().div(micro); // the step's gradient is the mean over its micro-batches
+                }
+                lora.setTraining(true);
+                pass.backward(scaled);
+                lora.setTraining(false);
+                window.add(loss.value(), loss.metrics(), batch.realTokens(), System.nanoTime() - started);
+            }
+        }
+        Map<String, NDArray> grads = new LinkedHashMap<>();
+        try {
+            for (Map.Entry<String, NDArray> e : lora.parameters().entrySet()) {
+                grads.put(e.getKey(), e.getValue().getGradient());
+            }
+            String bad = GradClipping.allFinite(grads);
+            if (bad != null) {
+                throw new TrainingDivergedException("step " + (step.index() + 1) + ": the gradient of " + bad
+                        + " holds NaN or Inf; nothing was applied or written");
+            }
+            double norm = GradClipping.clipGlobalNorm(grads, config.maxGradNorm());
+            optimizer.step(lora.parameters(), grads, lr);
+            return norm;
+        } finally {
+            grads.values().forEach(NDArray::close);
+        }
+    }
+
+    /** Mean metrics over the evaluation set, named {@code eval_<metric>}. */
+    private Map<String, Double> evaluate(List<E> eval, SegmentLogps runner) {
+        Window window = new Window();
+        for (int from = 0; from < eval.size(); from += config.evalBatchSize()) {
+            int[] indices = new int[Math.min(eval.size(), from + config.evalBatchSize()) - from];
+            for (int i = 0; i < indices.length; i++) {
+                indices[i] = from + i;
+            }
+            List<E> examples = pick(eval, indices);
+            PackedBatch batch = objective.layout(examples);
+            long started = System.nanoTime();
+            objective.beforePass(examples, indices, true, batch);
+            try (NDManager manager = model.manager().newSubManager()) {
+                SegmentLogps.Pass pass = runner.run(batch, manager, SegmentLogps.Mode.INFERENCE, -1);
+                Objective.StepLoss loss = objective.loss(examples, indices, true, batch, pass, manager);
+                window.add(loss.value(), loss.metrics(), batch.realTokens(), System.nanoTime() - started);
+            }
+        }
+        Map<String, Double> out = new LinkedHashMap<>();
+        window.means().forEach((k, v) -> out.put("eval_" + k, v));
+        return out;
+    }
+
+    private Optimizer optimizer() {
+        if (config.optimizer().equals("sgd")) {
+            return Sgd.builder().optWeightDecay(config.weightDecay()).build();
+        }
+        return AdamW.builder().optWeightDecay(config.weightDecay()).build();
+    }
+
+    private ObjectNode state(int total) {
+        ObjectNode s = JSON.createObjectNode();
+        s.put("total_steps", total);
+        s.put("seed", config.seed());
+        s.put("objective", objective.name());
+        return s;
+    }
+
+    private int restore(CheckpointStore.Restored r, Optimizer optimizer, int total) {
+        JsonNode s = r.state();
+        if (s.path("total_steps").asInt() != total || s.path("seed").asLong() != config.seed()
+                || !s.path("objective").asText().equals(objective.name())) {
+            throw new IllegalArgumentException(r.dir() + ": checkpoint of another run (total_steps "
+                    + s.path("total_steps") + ", seed " + s.path("seed") + ", objective " + s.path("objective")
+                    + "); this run has " + total + " steps, seed " + config.seed() + ", " + objective.name());
+        }
+        lora.load(r.adapter());
+        optimizer.restore(r.optimizer());
+        return r.step();
+    }
+
+    /** Drops metrics lines past the resumed step, so the log reads as one uninterrupted run. */
+    private static void trimMetrics(Path file, int keepThrough) throws IOException {
+        if (!Files.exists(file)) {
+            return;
+        }
+        List<ObjectNode> kept = new ArrayList<>();
+        try (JsonlWriter trim = JsonlWriter.append(file); JsonlReader reader = JsonlReader.open(file)) {
+            for (JsonlRow row : reader) {
+                if (row.value().path("step").asInt() <= keepThrough) {
+                    kept.add(row.value());
+                }
+            }
+        }
+        try (JsonlWriter out = JsonlWriter.create(file)) {
+            kept.forEach(out::write);
+        }
+    }
+
+    private static <E> List<E> pick(List<E> all, int[] indices) {
+        List<E> out = new ArrayList<>(indices.length);
+        for (int i : indices) {
+            out.add(all.get(i));
+        }
+        return out;
+    }
+
+    /** Metrics averaged over the micro-batches since the last log line, and throughput. */
+    private static final class Window {
+        private final Map<String, double[]> sums = new LinkedHashMap<>(); // name -> {sum, count}
+        private long tokens;
+        private long nanos;
+
+        void add(double loss, Map<String, Double> metrics, long realTokens, long elapsed) {
+            sums.computeIfAbsent("loss", k -> new double[2]);
+            sums.get("loss")[0] += loss;
+            sums.get("loss")[1]++;
+            metrics.forEach((k, v) -> {
+                double[] s = sums.computeIfAbsent(k, x -> new double[2]);
+                s[0] += v;
+                s[1]++;
+            });
+            tokens += realTokens;
+            nanos += elapsed;
+        }
+
+        Map<String, Double> means() {
+            Map<String, Double> out = new LinkedHashMap<>();
+            sums.forEach((k, s) -> out.put(k, s[0] / s[1]));
+            if (nanos > 0) {
+                out.put("tokens/s", tokens / (nanos / 1e9));
+            }
+            return out;
+        }
+
+        String summary() {
+            Map<String, Double> m = means();
+            StringBuilder sb = new StringBuilder();
+            if (m.containsKey("loss")) {
+                sb.append(String.format("loss %.4f", m.get("loss")));
+            }
+            if (m.containsKey("rewards/accuracies")) {
+                sb.append(String.format(" acc %.2f", m.get("rewards/accuracies")));
+            }
+            if (m.containsKey("tokens/s")) {
+                sb.append(String.format(" %.0f tok/s", m.get("tokens/s")));
+            }
+            return sb.toString();
+        }
+
+        Map<String, Object> drain(int step, double epoch, double lr, double gradNorm) {
+            Map<String, Object> line = new LinkedHashMap<>();
+            line.put("step", step);
+            line.put("epoch", epoch);
+            line.put("learning_rate", lr);
+            line.put("grad_norm", gradNorm);
+            line.putAll(means());
+            sums.clear();
+            tokens = 0;
+            nanos = 0;
+            return line;
+        }
+    }
+}
