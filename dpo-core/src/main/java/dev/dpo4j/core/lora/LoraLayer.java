@@ -3,6 +3,7 @@ package dev.dpo4j.core.lora;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.norm.Dropout;
 import dev.dpo4j.core.model.Linear;
+import dev.dpo4j.core.util.Scalars;
 
 /**
  * The LoRA update of one projection: {@code Δy = scaling · B·A·dropout(x)} added to the frozen
@@ -59,7 +60,7 @@ public final class LoraLayer implements Linear.Adapter {
             in = Dropout.dropout(x, dropout, true).singletonOrThrow();
         }
         NDArray down = ai.djl.nn.core.Linear.linear(in, a, null).singletonOrThrow(); // (…, r)
-        return ai.djl.nn.core.Linear.linear(down, b, null).singletonOrThrow().mul(scaling); // (…, out)
+        return Scalars.mul(ai.djl.nn.core.Linear.linear(down, b, null).singletonOrThrow(), scaling); // (…, out)
     }
 
     /**
@@ -68,6 +69,6 @@ public final class LoraLayer implements Linear.Adapter {
      * @return ΔW in float32
      */
     public NDArray deltaWeight() {
-        return b.matMul(a).mul(scaling);
+        return Scalars.mul(b.matMul(a), scaling);
     }
 }

@@ -1,6 +1,7 @@
 package dev.dpo4j.core.loss;
 
 import ai.djl.ndarray.NDArray;
+import dev.dpo4j.core.util.Scalars;
 
 /**
  * Anchored preference optimisation, down variant, TRL {@code loss_type="apo_down"} (D'Oosterlinck et al.
@@ -24,7 +25,7 @@ public final class ApoDownLoss implements PreferenceLoss {
 
     @Override
     public NDArray perSequence(PreferenceLogps in, LossSettings s) {
-        NDArray chosen = LossOps.sigmoid(in.chosenLogratios().mul(s.beta()));
-        return chosen.add(LossOps.sigmoid(in.logratioMargin().mul(s.beta())).neg().add(1.0));
+        NDArray chosen = LossOps.sigmoid(Scalars.mul(in.chosenLogratios(), s.beta()));
+        return chosen.add(LossOps.sigmoid(Scalars.mul(in.logratioMargin(), s.beta())).neg().add(1.0));
     }
 }

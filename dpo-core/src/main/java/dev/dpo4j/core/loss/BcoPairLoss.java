@@ -2,6 +2,7 @@ package dev.dpo4j.core.loss;
 
 import ai.djl.ndarray.NDArray;
 import java.util.Optional;
+import dev.dpo4j.core.util.Scalars;
 
 /**
  * Binary classifier optimisation on pairs, TRL {@code loss_type="bco_pair"} (Jung et al. 2024, "Binary
@@ -60,8 +61,8 @@ public final class BcoPairLoss implements PreferenceLoss {
 
     @Override
     public NDArray perSequence(PreferenceLogps in, LossSettings s) {
-        NDArray chosen = in.chosenLogratios().mul(s.beta()); // (B) r_c
-        NDArray rejected = in.rejectedLogratios().mul(s.beta()); // (B) r_r
+        NDArray chosen = Scalars.mul(in.chosenLogratios(), s.beta()); // (B) r_c
+        NDArray rejected = Scalars.mul(in.rejectedLogratios(), s.beta()); // (B) r_r
         if (baseline != null) {
             // the batch statistic is detached: Δ is a constant of this step, as in TRL
             double batchMean = chosen.concat(rejected).mean().stopGradient().toDoubleArray()[0];

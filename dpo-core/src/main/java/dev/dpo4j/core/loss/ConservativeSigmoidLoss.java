@@ -1,6 +1,7 @@
 package dev.dpo4j.core.loss;
 
 import ai.djl.ndarray.NDArray;
+import dev.dpo4j.core.util.Scalars;
 
 /**
  * Conservative DPO (cDPO), the label-smoothed logistic loss: {@code loss_type="cdpo"} here, which is
@@ -27,7 +28,7 @@ public final class ConservativeSigmoidLoss implements PreferenceLoss {
     @Override
     public NDArray perSequence(PreferenceLogps in, LossSettings s) {
         double eps = s.labelSmoothing();
-        NDArray x = in.logratioMargin().mul(s.beta()); // (B)
-        return LossOps.logSigmoid(x).mul(-(1 - eps)).sub(LossOps.logSigmoid(x.neg()).mul(eps));
+        NDArray x = Scalars.mul(in.logratioMargin(), s.beta()); // (B)
+        return Scalars.mul(LossOps.logSigmoid(x), -(1 - eps)).sub(Scalars.mul(LossOps.logSigmoid(x.neg()), eps));
     }
 }

@@ -1,6 +1,7 @@
 package dev.dpo4j.core.loss;
 
 import ai.djl.ndarray.NDArray;
+import dev.dpo4j.core.util.Scalars;
 
 /**
  * DiscoPOP, the log-ratio modulated loss, TRL {@code loss_type="discopop"} (Chan et al. 2024,
@@ -24,8 +25,8 @@ public final class DiscoPopLoss implements PreferenceLoss {
 
     @Override
     public NDArray perSequence(PreferenceLogps in, LossSettings s) {
-        NDArray x = in.logratioMargin().mul(s.beta()); // (B) logits
-        NDArray mix = LossOps.sigmoid(x.div(s.discopopTau())); // (B) log-ratio modulation
+        NDArray x = Scalars.mul(in.logratioMargin(), s.beta()); // (B) logits
+        NDArray mix = LossOps.sigmoid(Scalars.div(x, s.discopopTau())); // (B) log-ratio modulation
         NDArray logistic = LossOps.logSigmoid(x).neg();
         NDArray exponential = x.neg().exp();
         return logistic.mul(mix.neg().add(1.0)).add(exponential.mul(mix));

@@ -1,6 +1,7 @@
 package dev.dpo4j.core.loss;
 
 import ai.djl.ndarray.NDArray;
+import dev.dpo4j.core.util.Scalars;
 
 /**
  * EXO for pairwise preferences, TRL {@code loss_type="exo_pair"} (Ji et al. 2024, "Towards Efficient
@@ -29,7 +30,7 @@ public final class ExoPairLoss implements PreferenceLoss {
     @Override
     public NDArray perSequence(PreferenceLogps in, LossSettings s) {
         double eps = s.labelSmoothing() == 0 ? DEFAULT_EPSILON : s.labelSmoothing();
-        NDArray x = in.logratioMargin().mul(s.beta()); // (B)
+        NDArray x = Scalars.mul(in.logratioMargin(), s.beta()); // (B)
         NDArray chosenTerm = LossOps.sigmoid(x).mul(LossOps.logSigmoid(x).sub(Math.log1p(-eps)));
         NDArray rejectedTerm = LossOps.sigmoid(x.neg()).mul(LossOps.logSigmoid(x.neg()).sub(Math.log(eps)));
         return chosenTerm.add(rejectedTerm);

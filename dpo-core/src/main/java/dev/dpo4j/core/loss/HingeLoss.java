@@ -2,6 +2,7 @@ package dev.dpo4j.core.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
+import dev.dpo4j.core.util.Scalars;
 
 /**
  * The hinge loss on the reward margin, TRL {@code loss_type="hinge"} (Zhao et al. 2023, "SLiC-HF:
@@ -25,6 +26,6 @@ public final class HingeLoss implements PreferenceLoss {
 
     @Override
     public NDArray perSequence(PreferenceLogps in, LossSettings s) {
-        return Activation.relu(in.logratioMargin().mul(-s.beta()).add(1.0));
+        return Activation.relu(Scalars.mul(in.logratioMargin(), -s.beta()).add(1.0));
     }
 }

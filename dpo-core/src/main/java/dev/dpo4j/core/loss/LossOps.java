@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import dev.dpo4j.core.util.Scalars;
 
 /** Differentiable float64 building blocks shared by the losses (package-private). */
 final class LossOps {
@@ -40,7 +41,7 @@ final class LossOps {
      */
     static NDArray logSigmoid(NDArray x) {
         NDArray abs = x.abs();
-        return x.sub(abs).mul(0.5).sub(abs.neg().exp().add(1.0).log());
+        return Scalars.mul(x.sub(abs), 0.5).sub(abs.neg().exp().add(1.0).log());
     }
 
     /**
@@ -60,6 +61,6 @@ final class LossOps {
      * @return (B) float64 lengths ≥ 1
      */
     static NDArray lengths(NDArray lengths) {
-        return f64(lengths).maximum(1.0);
+        return Scalars.maximum(f64(lengths), 1.0);
     }
 }

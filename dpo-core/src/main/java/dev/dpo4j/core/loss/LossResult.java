@@ -3,6 +3,7 @@ package dev.dpo4j.core.loss;
 import ai.djl.ndarray.NDArray;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import dev.dpo4j.core.util.Scalars;
 
 /**
  * A batch's loss with the implicit DPO rewards and TRL's logged metrics.
@@ -42,8 +43,8 @@ public record LossResult(NDArray loss, NDArray chosenRewards, NDArray rejectedRe
      */
     public static LossResult of(NDArray loss, PreferenceLogps in, LossSettings settings) {
         return new LossResult(loss,
-                in.chosenLogratios().mul(settings.beta()).stopGradient(),
-                in.rejectedLogratios().mul(settings.beta()).stopGradient(),
+                Scalars.mul(in.chosenLogratios(), settings.beta()).stopGradient(),
+                Scalars.mul(in.rejectedLogratios(), settings.beta()).stopGradient(),
                 LossOps.f64(in.policyChosen()).stopGradient(),
                 LossOps.f64(in.policyRejected()).stopGradient());
     }

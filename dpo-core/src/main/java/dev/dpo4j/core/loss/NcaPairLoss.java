@@ -1,6 +1,7 @@
 package dev.dpo4j.core.loss;
 
 import ai.djl.ndarray.NDArray;
+import dev.dpo4j.core.util.Scalars;
 
 /**
  * Noise contrastive alignment for pairs, TRL {@code loss_type="nca_pair"} (Chen et al. 2024, "Noise
@@ -24,10 +25,10 @@ public final class NcaPairLoss implements PreferenceLoss {
 
     @Override
     public NDArray perSequence(PreferenceLogps in, LossSettings s) {
-        NDArray chosen = in.chosenLogratios().mul(s.beta()); // (B) chosen rewards
-        NDArray rejected = in.rejectedLogratios().mul(s.beta()); // (B) rejected rewards
+        NDArray chosen = Scalars.mul(in.chosenLogratios(), s.beta()); // (B) chosen rewards
+        NDArray rejected = Scalars.mul(in.rejectedLogratios(), s.beta()); // (B) rejected rewards
         return LossOps.logSigmoid(chosen).neg()
-                .sub(LossOps.logSigmoid(chosen.neg()).mul(0.5))
-                .sub(LossOps.logSigmoid(rejected.neg()).mul(0.5));
+                .sub(Scalars.mul(LossOps.logSigmoid(chosen.neg()), 0.5))
+                .sub(Scalars.mul(LossOps.logSigmoid(rejected.neg()), 0.5));
     }
 }

@@ -1,6 +1,7 @@
 package dev.dpo4j.core.loss;
 
 import ai.djl.ndarray.NDArray;
+import dev.dpo4j.core.util.Scalars;
 
 /**
  * Robust DPO, TRL {@code loss_type="robust"} (Chowdhury et al. 2024, "Provably Robust DPO: Aligning
@@ -25,8 +26,9 @@ public final class RobustLoss implements PreferenceLoss {
     @Override
     public NDArray perSequence(PreferenceLogps in, LossSettings s) {
         double eps = s.labelSmoothing();
-        NDArray x = in.logratioMargin().mul(s.beta()); // (B)
-        return LossOps.logSigmoid(x).mul(-(1 - eps)).add(LossOps.logSigmoid(x.neg()).mul(eps))
-                .div(1 - 2 * eps);
+        NDArray x = Scalars.mul(in.logratioMargin(), s.beta()); // (B)
+        NDArray smoothed = Scalars.mul(LossOps.logSigmoid(x), -(1 - eps))
+                .add(Scalars.mul(LossOps.logSigmoid(x.neg()), eps));
+        return Scalars.div(smoothed, 1 - 2 * eps);
     }
 }

@@ -1,6 +1,7 @@
 package dev.dpo4j.core.loss;
 
 import ai.djl.ndarray.NDArray;
+import dev.dpo4j.core.util.Scalars;
 
 /**
  * DPO's logistic loss, TRL {@code loss_type="sigmoid"} (Rafailov et al. 2023, "Direct Preference
@@ -26,6 +27,6 @@ public final class SigmoidLoss implements PreferenceLoss {
 
     @Override
     public NDArray perSequence(PreferenceLogps in, LossSettings s) {
-        return LossOps.logSigmoid(in.logratioMargin().mul(s.beta())).neg();
+        return LossOps.logSigmoid(Scalars.mul(in.logratioMargin(), s.beta())).neg();
     }
 }

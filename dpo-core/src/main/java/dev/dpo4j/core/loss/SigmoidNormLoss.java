@@ -1,6 +1,7 @@
 package dev.dpo4j.core.loss;
 
 import ai.djl.ndarray.NDArray;
+import dev.dpo4j.core.util.Scalars;
 
 /**
  * Length-normalised DPO, TRL {@code loss_type="sigmoid_norm"}: the logistic loss on per-token log-ratios,
@@ -25,6 +26,6 @@ public final class SigmoidNormLoss implements PreferenceLoss {
 
     @Override
     public NDArray perSequence(PreferenceLogps in, LossSettings s) {
-        return LossOps.logSigmoid(in.lengthNormalisedMargin().mul(s.beta())).neg();
+        return LossOps.logSigmoid(Scalars.mul(in.lengthNormalisedMargin(), s.beta())).neg();
     }
 }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import dev.dpo4j.core.util.Scalars;
 
 /**
  * A training objective: a weighted sum of preference losses, TRL's {@code loss_type} list with
@@ -120,7 +121,7 @@ public record WeightedLoss(List<Term> terms) {
     public NDArray loss(PreferenceLogps in, LossSettings settings) {
         NDArray total = null;
         for (Term t : terms) {
-            NDArray part = t.loss().loss(in, settings).mul(t.weight());
+            NDArray part = Scalars.mul(t.loss().loss(in, settings), t.weight());
             total = total == null ? part : total.add(part);
         }
         return total;

@@ -2,6 +2,7 @@ package dev.dpo4j.core.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import dev.dpo4j.core.util.Scalars;
 
 /**
  * Grouped-query self-attention (Ainslie et al. 2023) with rotary positions and an explicit additive
@@ -73,7 +74,7 @@ public final class Attention {
         // Queries grouped under their key head: (B, T, Nkv, G, D) -> (B, Nkv, G, T, D).
         NDArray qg = qs.reshape(b, t, numKvHeads, groups, headDim).transpose(0, 2, 3, 1, 4);
         NDArray kT = ks.reshape(b, numKvHeads, 1, s, headDim).transpose(0, 1, 2, 4, 3); // (B, Nkv, 1, D, S)
-        NDArray scores = qg.matMul(kT).mul(scale).add(mask); // (B, Nkv, G, T, S)
+        NDArray scores = Scalars.mul(qg.matMul(kT), scale).add(mask); // (B, Nkv, G, T, S)
         NDArray probs = scores.softmax(-1);
         NDArray ctx = probs.matMul(vs.reshape(b, numKvHeads, 1, s, headDim)); // (B, Nkv, G, T, D)
         // Back to (B, T, N·D) with heads in HF order (kv head major, group minor).

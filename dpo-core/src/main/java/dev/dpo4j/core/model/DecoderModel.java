@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import dev.dpo4j.core.util.Scalars;
 
 /**
  * A Hugging Face causal decoder (Llama, Mistral, Qwen2, Gemma) running on DJL's PyTorch engine.
@@ -183,7 +184,7 @@ public final class DecoderModel implements AutoCloseable {
         NDArray x = embedding.get(inputIds.getManager(), new NDIndex("{}", inputIds.reshape(-1))) // (B·T, H)
                 .reshape(b, t, config.hiddenSize());
         if (config.scaleEmbeddings()) {
-            x = x.mul((float) Math.sqrt(config.hiddenSize()));
+            x = Scalars.mul(x, Math.sqrt(config.hiddenSize()));
         }
         return x;
     }

@@ -2,6 +2,7 @@ package dev.dpo4j.core.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
+import dev.dpo4j.core.util.Scalars;
 
 /** The gate activation of the gated MLP ({@code hidden_act} / {@code hidden_activation}). */
 public enum HiddenActivation {
@@ -40,10 +41,10 @@ public enum HiddenActivation {
         return switch (this) {
             case SILU -> x.mul(Activation.sigmoid(x));
             case GELU_TANH -> {
-                NDArray inner = x.pow(3).mul(0.044715f).add(x).mul(SQRT_2_OVER_PI);
-                yield inner.tanh().add(1f).mul(x).mul(0.5f);
+                NDArray inner = Scalars.mul(Scalars.mul(x.mul(x).mul(x), 0.044715f).add(x), SQRT_2_OVER_PI);
+                yield Scalars.mul(inner.tanh().add(1f).mul(x), 0.5f);
             }
-            case GELU -> x.mul(INV_SQRT_2).erf().add(1f).mul(x).mul(0.5f);
+            case GELU -> Scalars.mul(Scalars.mul(x, INV_SQRT_2).erf().add(1f).mul(x), 0.5f);
         };
     }
 }

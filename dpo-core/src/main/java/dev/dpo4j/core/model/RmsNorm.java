@@ -1,6 +1,7 @@
 package dev.dpo4j.core.model;
 
 import ai.djl.ndarray.NDArray;
+import dev.dpo4j.core.util.Scalars;
 
 /**
  * Root-mean-square layer norm (Zhang &amp; Sennrich 2019), computed in float32 as transformers does:
@@ -36,8 +37,8 @@ public final class RmsNorm {
      * @return (…, H)
      */
     public NDArray forward(NDArray x) {
-        NDArray variance = x.pow(2).mean(new int[] {-1}, true); // (…, 1)
-        NDArray normed = x.mul(variance.add(eps).pow(-0.5f));
+        NDArray variance = Scalars.pow(x, 2).mean(new int[] {-1}, true); // (…, 1)
+        NDArray normed = x.mul(Scalars.pow(variance.add(eps), -0.5f));
         return plusOne ? normed.mul(weight.add(1f)) : normed.mul(weight);
     }
 }

@@ -150,7 +150,9 @@ public final class SegmentLogps {
                 try (Autograd.Scope off = Autograd.recording(false)) {
                     logitMean = oneHot.matMul(logits.mean(new int[] {1}).reshape(n, 1)).reshape(s);
                 }
-                NDScope.unregister(sums, logitMean);
+                // Arrays made from Java data share memory with a Java buffer that closing frees; the graph
+                // keeps index, target and oneHot for backward, so they must live in the pass's manager.
+                NDScope.unregister(sums, logitMean, index, target, oneHot);
                 return new NDArray[] {sums, logitMean};
             }
         }

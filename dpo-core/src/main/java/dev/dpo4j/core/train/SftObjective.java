@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import dev.dpo4j.core.util.Scalars;
 
 /**
  * Supervised fine-tuning with TRL's completion-only loss: the mean negative log-likelihood over the
@@ -42,7 +43,7 @@ public final class SftObjective implements Objective<SftExample> {
     public StepLoss loss(List<SftExample> examples, int[] indices, boolean evaluation, PackedBatch batch,
                          SegmentLogps.Pass pass, NDManager manager) {
         int tokens = batch.completionTokens();
-        NDArray nll = pass.logps().sum().neg().div((float) tokens); // mean NLL per completion token
+        NDArray nll = Scalars.div(pass.logps().sum().neg(), tokens); // mean NLL per completion token
         double value = nll.toFloatArray()[0];
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("num_tokens", (double) tokens);

@@ -29,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import dev.dpo4j.core.util.Scalars;
 
 /**
  * The training loop shared by DPO and SFT, read top to bottom in {@link #train}: plan the steps,
@@ -176,7 +177,7 @@ public final class Trainer<E> {
                                 + " (examples " + Arrays.toString(indices) + "): loss is " + loss.value()
                                 + "; nothing was applied or written");
                     }
-                    scaled = loss.loss().div(micro); // the step's gradient is the mean over its micro-batches
+                    scaled = Scalars.div(loss.loss(), micro); // the step's gradient is the mean over its micro-batches
                 }
                 lora.setTraining(true);
                 pass.backward(scaled);

@@ -106,9 +106,10 @@ class SegmentLogpsTest {
             NDArray loss;
             try (Autograd.Scope on = Autograd.recording(true)) {
                 NDArray ratios = pass.logps().sub(reference).reshape(3, 2); // (pairs, chosen|rejected)
-                NDArray z = ratios.get(":, 0").sub(ratios.get(":, 1")).mul(BETA);
+                NDArray z = dev.dpo4j.core.util.Scalars.mul(ratios.get(":, 0").sub(ratios.get(":, 1")), BETA);
                 loss = z.neg().exp().add(1).log().mean();
             }
+            dev.dpo4j.core.util.ScalarsTest.churnDirectMemory(); // a GC between forward and backward is harmless
             pass.backward(loss);
             Map<String, float[]> out = new LinkedHashMap<>();
             for (Map.Entry<String, NDArray> e : lora.parameters().entrySet()) {

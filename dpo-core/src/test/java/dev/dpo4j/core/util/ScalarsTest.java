@@ -1,0 +1,60 @@
+package dev.dpo4j.core.util;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.dpo4j.core.train.Autograd;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Gradients through {@link Scalars} survive garbage collection between forward and backward. With
+ * DJL's own {@code x.mul(3f)} the scalar's Java buffer can be freed and overwritten before backward
+ * reads it (measured: 92 of 200 gradients wrong in this very loop); d(c·Σx)/dx must be exactly c.
+ */
+public class ScalarsTest {
+    /** Frees unreachable direct buffers and refills that memory with −777. */
+    public static void churnDirectMemory() {
+        List<ByteBuffer> junk = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            junk.add(ByteBuffer.allocateDirect(4).putFloat(0, -777f));
+        }
+        junk.clear();
+        System.gc();
+        for (int i = 0; i < 2000; i++) {
+            junk.add(ByteBuffer.allocateDirect(4).putFloat(0, -777f));
+        }
+    }
+
+    @Test
+    void gradientsSurviveGarbageCollection() {
+        for (int trial = 0; trial < 50; trial++) {
+            try (NDManager m = NDManager.newBaseManager()) {
+                NDArray x = m.create(new float[] {1, 2, 3, 4});
+                x.setRequiresGradient(true);
+                NDArray y;
+                try (Autograd.Scope on = Autograd.recording(true)) {
+                    y = Scalars.div(Scalars.mul(x, 3.0 + trial), 2.0).sum();
+                }
+                churnDirectMemory();
+                Autograd.backward(y);
+                for (float g : x.getGradient().toFloatArray()) {
+                    assertEquals((3.0 + trial) / 2.0, g, 1e-6, "trial " + trial);
+                }
+            }
+        }
+    }
+
+    @Test
+    void valuesMatchPlainArithmetic() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = m.create(new double[] {0.25, 4});
+            assertEquals(0.5, Scalars.pow(x, 0.5).toDoubleArray()[0], 0);
+            assertEquals(1.0, Scalars.maximum(x, 1.0).toDoubleArray()[0], 0);
+            assertEquals(0.1 * 4, Scalars.mul(x, 0.1).toDoubleArray()[1], 0, "float64 keeps a double factor exact");
+        }
+    }
+}

@@ -1,0 +1,226 @@
+package dev.dpo4j.examples.bench;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.dpo4j.core.lora.LoraConfig;
+import dev.dpo4j.core.lora.LoraModel;
+import dev.dpo4j.core.loss.LossSettings;
+import dev.dpo4j.core.loss.PreferenceLogps;
+import dev.dpo4j.core.loss.WeightedLoss;
+import dev.dpo4j.core.model.DecoderModel;
+import dev.dpo4j.core.optim.AdamW;
+import dev.dpo4j.core.optim.GradClipping;
+import dev.dpo4j.core.train.Autograd;
+import dev.dpo4j.core.train.PackedBatch;
+import dev.dpo4j.core.train.PreferencePair;
+import dev.dpo4j.core.train.SegmentLogps;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Time and peak memory of one DPO + LoRA optimizer step on summarization-shaped pairs (a long prompt,
+ * two short responses), in three variants measured in the same process:
+ * <ol>
+ *   <li><b>plain</b> — TRL's layout: {@code [prompt, chosen]} and {@code [prompt, rejected]} as two
+ *       rows, the reference forward run every step;
+ *   <li><b>prefix-shared</b> — one {@code [prompt, chosen, rejected]} row per pair, the reference run
+ *       every step (also shared);
+ *   <li><b>prefix-shared + cached reference</b> — as 2, reference log-probs read from a cache.
+ * </ol>
+ * A step is: reference forward (1, 2), policy forward, DPO loss, backward, gradient clipping, AdamW.
+ * Variants alternate within each round so machine-load drift hits all of them. Tokens/s counts the
+ * tokens TRL would process (2·prompt + chosen + rejected per pair), so the rates compare work done.
+ * This is a benchmark, not a test: nothing here asserts a speed.
+ */
+@Command(name = "dpo-step-benchmark", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Measure one DPO+LoRA step: plain vs prefix-shared vs prefix-shared + cached reference.",
+            "Prints a Markdown table with ratios against plain."})
+public final class DpoStepBenchmark implements Callable<Integer> {
+    @Option(names = "--prompt-length", defaultValue = "1024", description = "Prompt tokens (default: ${DEFAULT-VALUE}).")
+    int promptLength;
+
+    @Option(names = "--chosen-length", defaultValue = "96", description = "Chosen tokens (default: ${DEFAULT-VALUE}).")
+    int chosenLength;
+
+    @Option(names = "--rejected-length", defaultValue = "128", description = "Rejected tokens (default: ${DEFAULT-VALUE}).")
+    int rejectedLength;
+
+    @Option(names = "--pairs", defaultValue = "1", description = "Pairs per step (default: ${DEFAULT-VALUE}).")
+    int pairs;
+
+    @Option(names = "--checkpointing", negatable = true, defaultValue = "true",
+            description = "Layer-wise recomputation in backward (default: ${DEFAULT-VALUE}); without it the plain "
+                    + "variant keeps every layer's attention scores.")
+    boolean checkpointing;
+
+    @Option(names = "--warmup", defaultValue = "1", description = "Untimed rounds (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--runs", defaultValue = "2", description = "Timed rounds; the median is reported "
+            + "(default: ${DEFAULT-VALUE}).")
+    int runs;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of weights and tokens (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    /** One variant's figures. */
+    public record Row(String variant, double seconds, double tokensPerSecond, double peakRssMiB, double loss) {
+    }
+
+    /**
+     * Runs the benchmark from the command line.
+     *
+     * @param args picocli arguments
+     */
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new DpoStepBenchmark()).execute(args));
+    }
+
+    @Override
+    public Integer call() {
+        List<Row> rows = run();
+        System.out.println(table(rows));
+        return 0;
+    }
+
+    /**
+     * Measures every variant.
+     *
+     * @return one row per variant, plain first
+     */
+    public List<Row> run() {
+        String[] variants = {"plain", "prefix-shared", "prefix-shared + cached reference"};
+        double[][] times = new double[variants.length][runs];
+        double[] peaks = new double[variants.length];
+        double[] losses = new double[variants.length];
+        try (DecoderModel model = RandomModel.smolLm2Shaped(seed);
+             LoraModel lora = LoraModel.create(model, LoraConfig.of(8, 16), seed);
+             AdamW optimizer = AdamW.withDefaults()) {
+            List<PreferencePair> batch = pairs(model.config().vocabSize());
+            float[] cachedReference = reference(lora, PackedBatch.ofPairs(batch, PackedBatch.Layout.SHARED_PROMPT, 0));
+            for (int round = 0; round < warmup + runs; round++) {
+                for (int v = 0; v < variants.length; v++) {
+                    MemoryProbe probe = MemoryProbe.reset();
+                    long start = System.nanoTime();
+                    losses[v] = step(lora, optimizer, batch, v, cachedReference);
+                    double seconds = (System.nanoTime() - start) / 1e9;
+                    if (round >= warmup) {
+                        times[v][round - warmup] = seconds;
+                        peaks[v] = Math.max(peaks[v], probe.peakRssMiB());
+                    }
+                }
+            }
+        }
+        long tokens = (long) pairs * (2L * promptLength + chosenLength + rejectedLength);
+        List<Row> rows = new ArrayList<>();
+        for (int v = 0; v < variants.length; v++) {
+            double median = median(times[v]);
+            rows.add(new Row(variants[v], median, tokens / median, peaks[v], losses[v]));
+        }
+        return rows;
+    }
+
+    /** One optimizer step of a variant; returns its loss. */
+    private double step(LoraModel lora, AdamW optimizer, List<PreferencePair> batch, int variant, float[] cached) {
+        PackedBatch layout = PackedBatch.ofPairs(batch,
+                variant == 0 ? PackedBatch.Layout.SEPARATE : PackedBatch.Layout.SHARED_PROMPT, 0);
+        float[] ref = variant == 2 ? cached : reference(lora, layout);
+        for (NDArray p : lora.parameters().values()) {
+            Autograd.zeroGradient(p);
+        }
+        SegmentLogps runner = new SegmentLogps(lora.model());
+        double lossValue;
+        try (NDManager manager = lora.model().manager().newSubManager()) {
+            SegmentLogps.Pass pass = runner.run(layout, manager,
+                    checkpointing ? SegmentLogps.Mode.TRAIN_CHECKPOINTED : SegmentLogps.Mode.TRAIN, -1);
+            NDArray loss;
+            try (Autograd.Scope on = Autograd.recording(true)) {
+                int b = batch.size();
+                NDArray policy = pass.logps().reshape(b, 2);
+                float[] refChosen = new float[b];
+                float[] refRejected = new float[b];
+                float[] lengths = new float[b];
+                for (int i = 0; i < b; i++) {
+                    refChosen[i] = ref[2 * i];
+                    refRejected[i] = ref[2 * i + 1];
+                    lengths[i] = 1;
+                }
+                PreferenceLogps in = new PreferenceLogps(policy.get(":, 0"), policy.get(":, 1"),
+                        manager.create(refChosen), manager.create(refRejected), manager.create(lengths),
+                        manager.create(lengths));
+                loss = WeightedLoss.of(List.of("sigmoid"), null).loss(in, LossSettings.defaults());
+                lossValue = loss.toDoubleArray()[0];
+            }
+            pass.backward(loss);
+        }
+        Map<String, NDArray> grads = new LinkedHashMap<>();
+        lora.parameters().forEach((k, p) -> grads.put(k, p.getGradient()));
+        GradClipping.clipGlobalNorm(grads, 1.0);
+        optimizer.step(lora.parameters(), grads, 1e-5);
+        grads.values().forEach(NDArray::close);
+        return lossValue;
+    }
+
+    private static float[] reference(LoraModel lora, PackedBatch layout) {
+        try (NDManager manager = lora.model().manager().newSubManager();
+             LoraModel.Disabled off = lora.disabled()) {
+            return new SegmentLogps(lora.model()).run(layout, manager, SegmentLogps.Mode.INFERENCE, -1)
+                    .logps().toFloatArray();
+        }
+    }
+
+    private List<PreferencePair> pairs(int vocab) {
+        SplittableRandom random = new SplittableRandom(seed);
+        List<PreferencePair> out = new ArrayList<>();
+        for (int i = 0; i < pairs; i++) {
+            out.add(new PreferencePair(ids(random, promptLength, vocab), ids(random, chosenLength, vocab),
+                    ids(random, rejectedLength, vocab)));
+        }
+        return out;
+    }
+
+    private static long[] ids(SplittableRandom random, int n, int vocab) {
+        long[] ids = new long[n];
+        for (int i = 0; i < n; i++) {
+            ids[i] = random.nextInt(vocab);
+        }
+        return ids;
+    }
+
+    /**
+     * The Markdown table of a run.
+     *
+     * @param rows the variants, plain first
+     * @return the table
+     */
+    public String table(List<Row> rows) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "SmolLM2-135M-shaped random model, LoRA r 8 all-linear, %d pair(s) of "
+                + "prompt %d + chosen %d + rejected %d, checkpointing %s, median of %d%n%n", pairs, promptLength,
+                chosenLength, rejectedLength, checkpointing, runs));
+        sb.append("| variant | step s | tokens/s | speed-up vs plain | peak RSS MiB | loss |\n");
+        sb.append("|---|---|---|---|---|---|\n");
+        double plain = rows.get(0).seconds();
+        for (Row r : rows) {
+            sb.append(String.format(Locale.ROOT, "| %s | %.2f | %.0f | %.2f× | %.0f | %.6f |%n", r.variant(), r.seconds(),
+                    r.tokensPerSecond(), plain / r.seconds(), r.peakRssMiB(), r.loss()));
+        }
+        return sb.toString();
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+}
