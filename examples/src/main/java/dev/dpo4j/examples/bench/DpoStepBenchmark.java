@@ -45,6 +45,11 @@ import picocli.CommandLine.Option;
         description = {"Measure one DPO+LoRA step: plain vs prefix-shared vs prefix-shared + cached reference.",
             "Prints a Markdown table with ratios against plain."})
 public final class DpoStepBenchmark implements Callable<Integer> {
+    @Option(names = "--model", defaultValue = RandomModel.NAME,
+            description = "A model directory, or '" + RandomModel.NAME + "' (default) for random weights of "
+                    + "SmolLM2-135M's shape.")
+    String model;
+
     @Option(names = "--prompt-length", defaultValue = "1024", description = "Prompt tokens (default: ${DEFAULT-VALUE}).")
     int promptLength;
 
@@ -102,7 +107,8 @@ public final class DpoStepBenchmark implements Callable<Integer> {
         double[][] times = new double[variants.length][runs];
         double[] peaks = new double[variants.length];
         double[] losses = new double[variants.length];
-        try (DecoderModel model = RandomModel.smolLm2Shaped(seed);
+        try (DecoderModel model = this.model.equals(RandomModel.NAME) ? RandomModel.smolLm2Shaped(seed)
+                : DecoderModel.load(java.nio.file.Path.of(this.model));
              LoraModel lora = LoraModel.create(model, LoraConfig.of(8, 16), seed);
              AdamW optimizer = AdamW.withDefaults()) {
             List<PreferencePair> batch = pairs(model.config().vocabSize());
@@ -204,8 +210,8 @@ public final class DpoStepBenchmark implements Callable<Integer> {
      */
     public String table(List<Row> rows) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "SmolLM2-135M-shaped random model, LoRA r 8 all-linear, %d pair(s) of "
-                + "prompt %d + chosen %d + rejected %d, checkpointing %s, median of %d%n%n", pairs, promptLength,
+        sb.append(String.format(Locale.ROOT, "%s, LoRA r 8 all-linear, %d pair(s) of "
+                + "prompt %d + chosen %d + rejected %d, checkpointing %s, median of %d%n%n", model, pairs, promptLength,
                 chosenLength, rejectedLength, checkpointing, runs));
         sb.append("| variant | step s | tokens/s | speed-up vs plain | peak RSS MiB | loss |\n");
         sb.append("|---|---|---|---|---|---|\n");
