@@ -150,7 +150,8 @@ class DpoLearningTest {
 
     /**
      * A Llama of vocab 64, hidden 64, 2 layers, 4 heads, 2 key/value heads, MLP width 128, untied LM head;
-     * embeddings N(0, 1) and every (out, in) matrix N(0, 1/in) drawn from a seeded {@link Random} (norm weights 1), so runs repeat.
+     * embeddings N(0, 1) and every (out, in) matrix N(0, 1/in), drawn from a seeded {@link Random} (norm
+     * weights 1), so runs repeat.
      */
     static DecoderModel tinyLlama(long seed) {
         ObjectNode json = new ObjectMapper().createObjectNode();

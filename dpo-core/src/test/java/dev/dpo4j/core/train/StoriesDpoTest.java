@@ -15,6 +15,8 @@ import dev.dpo4j.core.score.ScoringRequest;
 import dev.dpo4j.core.tokenizer.Tokenizer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * DPO with LoRA on a real pretrained model changes what it writes, and only that: stories260K (a 260K
- * parameter Llama trained on TinyStories) mentions a dog in about 8% of its stories after "Once upon a
+ * parameter Llama trained on TinyStories) mentions a dog in about 8–10% of its stories after "Once upon a
  * time". Preference pairs are built from the model's own samples (chosen: a story with a dog, rejected: one
  * without, same prompt, as the sampled token ids so nothing is re-tokenized), a short DPO run tunes an
  * adapter, and a fresh set of samples must mention a dog far more often while the text stays as likely
@@ -39,8 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Fluency is measured by the base model: the mean log-prob per token (Σ log p_base(token | before) over
  * all sampled tokens / their count) of the tuned samples must stay within {@link #MAX_FLUENCY_DROP} nats
  * of the base samples' own value. One nat per token means every token became e≈2.7 times less likely to
- * the base model on average; the base samples score about −1.5 nats/token, word salad from the same
- * vocabulary scores below −5, so a drop under one nat still reads as TinyStories prose. Degeneration
+ * the base model on average; the base samples score about −1.0 nats/token and uniformly random tokens
+ * would score log(1/512) ≈ −6.2, so a drop under one nat still reads as TinyStories prose. Degeneration
  * (repeating one phrase) is caught by the distinct-bigram ratio of each story (distinct token bigrams /
  * bigrams), which must not fall below {@link #MIN_DISTINCT_RATIO} of its value before tuning.
  */
@@ -62,48 +64,10 @@ class StoriesDpoTest {
     Path runDir;
 
     @Test
-    void sweep() {
-        Path dir = Fixtures.path("real/models/stories260K");
-        try (CausalLm lm = CausalLm.load(dir, Device.cpu())) {
-            Tokenizer tokenizer = lm.tokenizer().orElseThrow();
-            long[] prompt = tokenizer.encode(PROMPT, true);
-            List<long[]> before = sample(lm, prompt, SAMPLES, EVAL_SEED);
-            List<long[]> pool = sample(lm, prompt, POOL, POOL_SEED);
-            List<long[]> with = new ArrayList<>();
-            List<long[]> without = new ArrayList<>();
-            for (long[] story : pool) {
-                (hasDog(tokenizer, story) ? with : without).add(story);
-            }
-            List<PreferencePair> pairs = pairs(prompt, with, without);
-            double bf = meanTokenLogprob(lm, prompt, before);
-            System.out.printf("SWEEP before %d fl %.3f d2 %.3f%n", count(tokenizer, before), bf, meanDistinctBigrams(before));
-            double[][] variants = {{1e-3, 40, 0.1}, {1e-3, 80, 0.1}, {5e-4, 80, 0.1}, {2e-3, 40, 0.5}};
-            for (double[] v : variants) {
-                TrainConfig config = TrainConfig.builder().lossType("sigmoid").beta(v[2]).optimizer("adamw")
-                        .learningRate(v[0]).lrSchedulerType("linear").warmupSteps(5).maxSteps((int) v[1]).trainBatchSize(8)
-                        .maxGradNorm(1.0).loggingSteps(10).loraConfig(LoraConfig.of(8, 16)).seed(42).build();
-                long t0 = System.nanoTime();
-                try (LoraModel lora = LoraModel.create(lm.model(), config.loraConfig(), config.seed())) {
-                    TrainResult result = new DpoTrainer(lora, config, runDir.resolve(java.util.Arrays.toString(v).replaceAll("[^0-9]", "")), "stories260K", null).train(pairs, List.of(), false);
-                    double t1 = (System.nanoTime() - t0) / 1e9;
-                    List<long[]> after = sample(lm, prompt, SAMPLES, EVAL_SEED);
-                    double af;
-                    try (LoraModel.Disabled base = lora.disabled()) {
-                        af = meanTokenLogprob(lm, prompt, after);
-                    }
-                    Map<String, Object> last = result.history().get(result.history().size() - 1);
-                    System.out.printf("SWEEP %s train %.1fs after %d fl %.3f d2 %.3f loss %s margin %s%n", java.util.Arrays.toString(v), t1,
-                            count(tokenizer, after), af, meanDistinctBigrams(after), last.get("loss"), last.get("rewards/margins"));
-                }
-            }
-        }
-    }
-
-    @Test
     void dpoMakesDogStoriesCommonWhileTheTextStaysFluent() {
         Path dir = Fixtures.path("real/models/stories260K");
         TrainConfig config = TrainConfig.builder().lossType("sigmoid").beta(0.1).optimizer("adamw")
-                .learningRate(2e-3).lrSchedulerType("linear").warmupSteps(10).maxSteps(120).trainBatchSize(8)
+                .learningRate(1e-3).lrSchedulerType("linear").warmupSteps(5).maxSteps(40).trainBatchSize(8)
                 .maxGradNorm(1.0).loggingSteps(10).loraConfig(LoraConfig.of(8, 16)).seed(42).build();
         try (CausalLm lm = CausalLm.load(dir, Device.cpu())) {
             Tokenizer tokenizer = lm.tokenizer().orElseThrow();
@@ -150,14 +114,9 @@ class StoriesDpoTest {
             System.out.printf("StoriesDpoTest: training: %d steps, last logged loss %.4f, rewards/accuracies"
                     + " %.3f, rewards/margins %.3f; whole test body %.1f s%n", result.steps(), last.get("loss"),
                     last.get("rewards/accuracies"), last.get("rewards/margins"), seconds);
-            int shown = 0;
-            for (long[] story : after) {
-                if (shown < 2 && hasDog(tokenizer, story)) {
-                    System.out.println("StoriesDpoTest: tuned sample: " + PROMPT
-                            + tokenizer.decode(story, true).replace('\n', ' '));
-                    shown++;
-                }
-            }
+            System.out.println("StoriesDpoTest: base sample 0: " + text(tokenizer, prompt, before.get(0)));
+            System.out.println("StoriesDpoTest: tuned sample 0: " + text(tokenizer, prompt, after.get(0)));
+            System.out.println("StoriesDpoTest: tuned sample 1: " + text(tokenizer, prompt, after.get(1)));
 
             assertTrue(beforeCount > 0 && beforeShare <= 0.2,
                     "the base model should mention a dog rarely but not never, got " + beforeShare);
@@ -195,7 +154,7 @@ class StoriesDpoTest {
      */
     static List<PreferencePair> pairs(long[] prompt, List<long[]> with, List<long[]> without) {
         List<long[]> rejected = new ArrayList<>(without);
-        java.util.Collections.shuffle(rejected, new Random(3));
+        Collections.shuffle(rejected, new Random(3));
         List<PreferencePair> out = new ArrayList<>();
         int next = 0;
         for (long[] chosen : with) {
@@ -204,6 +163,13 @@ class StoriesDpoTest {
             }
         }
         return out;
+    }
+
+    /** The prompt and story decoded together (a completion decoded alone loses its leading space). */
+    static String text(Tokenizer tokenizer, long[] prompt, long[] story) {
+        long[] all = Arrays.copyOf(prompt, prompt.length + story.length);
+        System.arraycopy(story, 0, all, prompt.length, story.length);
+        return tokenizer.decode(all, true).replace('\n', ' ');
     }
 
     static boolean hasDog(Tokenizer tokenizer, long[] story) {
