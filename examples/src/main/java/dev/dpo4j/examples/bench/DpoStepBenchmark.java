@@ -62,10 +62,15 @@ public final class DpoStepBenchmark implements Callable<Integer> {
     @Option(names = "--pairs", defaultValue = "1", description = "Pairs per step (default: ${DEFAULT-VALUE}).")
     int pairs;
 
-    @Option(names = "--checkpointing", negatable = true, defaultValue = "true",
-            description = "Layer-wise recomputation in backward (default: ${DEFAULT-VALUE}); without it the plain "
-                    + "variant keeps every layer's attention scores.")
+    @Option(names = "--checkpointing", arity = "1", defaultValue = "true", paramLabel = "BOOL",
+            description = "Layer-wise recomputation in backward (default: ${DEFAULT-VALUE}); false keeps every "
+                    + "layer's activations (attention scores included) until backward.")
     boolean checkpointing;
+
+    @Option(names = "--variants", split = ",", defaultValue = "plain,prefix-shared,cached",
+            description = "Which variants to run (default: ${DEFAULT-VALUE}). Peak RSS is a process-wide high-water "
+                    + "mark that freed memory does not lower, so measure memory with one variant per process.")
+    List<String> selected;
 
     @Option(names = "--warmup", defaultValue = "1", description = "Untimed rounds (default: ${DEFAULT-VALUE}).")
     int warmup;
@@ -100,10 +105,23 @@ public final class DpoStepBenchmark implements Callable<Integer> {
     /**
      * Measures every variant.
      *
-     * @return one row per variant, plain first
+     * @return one row per selected variant, in the order plain, prefix-shared, cached
      */
     public List<Row> run() {
-        String[] variants = {"plain", "prefix-shared", "prefix-shared + cached reference"};
+        String[] names = {"plain", "prefix-shared", "prefix-shared + cached reference"};
+        String[] keys = {"plain", "prefix-shared", "cached"};
+        List<Integer> chosen = new ArrayList<>();
+        for (int v = 0; v < keys.length; v++) {
+            if (selected.contains(keys[v])) {
+                chosen.add(v);
+            }
+        }
+        for (String key : selected) {
+            if (!List.of(keys).contains(key)) {
+                throw new IllegalArgumentException("unknown variant '" + key + "'; use plain, prefix-shared, cached");
+            }
+        }
+        String[] variants = names;
         double[][] times = new double[variants.length][runs];
         double[] peaks = new double[variants.length];
         double[] losses = new double[variants.length];
@@ -114,7 +132,7 @@ public final class DpoStepBenchmark implements Callable<Integer> {
             List<PreferencePair> batch = pairs(model.config().vocabSize());
             float[] cachedReference = reference(lora, PackedBatch.ofPairs(batch, PackedBatch.Layout.SHARED_PROMPT, 0));
             for (int round = 0; round < warmup + runs; round++) {
-                for (int v = 0; v < variants.length; v++) {
+                for (int v : chosen) {
                     MemoryProbe probe = MemoryProbe.reset();
                     long start = System.nanoTime();
                     losses[v] = step(lora, optimizer, batch, v, cachedReference);
@@ -128,7 +146,7 @@ public final class DpoStepBenchmark implements Callable<Integer> {
         }
         long tokens = (long) pairs * (2L * promptLength + chosenLength + rejectedLength);
         List<Row> rows = new ArrayList<>();
-        for (int v = 0; v < variants.length; v++) {
+        for (int v : chosen) {
             double median = median(times[v]);
             rows.add(new Row(variants[v], median, tokens / median, peaks[v], losses[v]));
         }
@@ -215,7 +233,7 @@ public final class DpoStepBenchmark implements Callable<Integer> {
                 chosenLength, rejectedLength, checkpointing, runs));
         sb.append("| variant | step s | tokens/s | speed-up vs plain | peak RSS MiB | loss |\n");
         sb.append("|---|---|---|---|---|---|\n");
-        double plain = rows.get(0).seconds();
+        double plain = rows.get(0).variant().equals("plain") ? rows.get(0).seconds() : Double.NaN;
         for (Row r : rows) {
             sb.append(String.format(Locale.ROOT, "| %s | %.2f | %.0f | %.2f× | %.0f | %.6f |%n", r.variant(), r.seconds(),
                     r.tokensPerSecond(), plain / r.seconds(), r.peakRssMiB(), r.loss()));
