@@ -172,7 +172,8 @@ public record TrainConfig(
     public static TrainConfig fromTree(JsonNode overrides) {
         ObjectMapper mapper = new ObjectMapper()
                 .enable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
-                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
         ObjectNode merged = mapper.valueToTree(builder().build());
         if (overrides != null) {
             overrides.fields().forEachRemaining(e -> {

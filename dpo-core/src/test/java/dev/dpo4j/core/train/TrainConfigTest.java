@@ -58,6 +58,9 @@ class TrainConfigTest {
         IllegalArgumentException lengths = assertThrows(IllegalArgumentException.class,
                 () -> TrainConfig.fromTree(tree("{\"max_length\": 128, \"max_prompt_length\": 256}")));
         assertTrue(lengths.getMessage().contains("max_prompt_length"), lengths.getMessage());
+        IllegalArgumentException fraction = assertThrows(IllegalArgumentException.class,
+                () -> TrainConfig.fromTree(tree("{\"max_steps\": 3.5}")));
+        assertTrue(fraction.getMessage().contains("max_steps"), fraction.getMessage());
         IllegalArgumentException reference = assertThrows(IllegalArgumentException.class,
                 () -> TrainConfig.fromTree(tree("{\"reference\": \"copy\"}")));
         assertTrue(reference.getMessage().contains("reference"), reference.getMessage());
