@@ -47,8 +47,11 @@ public final class LoraModel implements AutoCloseable {
             if (!config.targets(path)) {
                 continue;
             }
-            NDArray a = weights.get(keyA(path));
-            NDArray b = weights.get(keyB(path));
+            // Copies into engine-allocated (aligned) memory: arrays made from Java data live in a Java
+            // buffer whose alignment varies from run to run, and a matMul's rounding can follow it, which
+            // would make a resumed run differ in the last bits from an uninterrupted one.
+            NDArray a = engineOwned(weights.get(keyA(path)));
+            NDArray b = engineOwned(weights.get(keyB(path)));
             a.setRequiresGradient(true);
             b.setRequiresGradient(true);
             LoraLayer layer = new LoraLayer(path, a, b, config.scaling(), config.loraDropout(), this);
@@ -64,6 +67,14 @@ public final class LoraModel implements AutoCloseable {
         this.parameters = Collections.unmodifiableMap(byKey);
         for (LoraLayer layer : byPath.values()) {
             model.linears().get(layer.modulePath()).setAdapter(layer);
+        }
+    }
+
+    private static NDArray engineOwned(NDArray javaBacked) {
+        try (Autograd.Scope off = Autograd.recording(false)) {
+            NDArray copy = javaBacked.duplicate();
+            javaBacked.close();
+            return copy;
         }
     }
 

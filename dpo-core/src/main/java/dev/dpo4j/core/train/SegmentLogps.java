@@ -144,7 +144,9 @@ public final class SegmentLogps {
                 NDArray logits = model.logits(states); // (N, V)
                 NDArray target = manager.create(batch.targets(), new Shape(n, 1));
                 NDArray tokenLogps = logits.logSoftmax(-1).gather(target, 1); // (N, 1)
-                NDArray oneHot = manager.create(segmentMatrix(batch.segmentOf(), s, n), new Shape(s, n));
+                // A copy in engine memory (64-byte aligned): MKL's matMul may round differently on a
+                // Java buffer's varying alignment, and bit-exact resume depends on it.
+                NDArray oneHot = manager.create(segmentMatrix(batch.segmentOf(), s, n), new Shape(s, n)).duplicate();
                 NDArray sums = oneHot.matMul(tokenLogps).reshape(s); // (S)
                 NDArray logitMean;
                 try (Autograd.Scope off = Autograd.recording(false)) {
