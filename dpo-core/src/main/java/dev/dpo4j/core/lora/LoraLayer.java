@@ -18,6 +18,7 @@ public final class LoraLayer implements Linear.Adapter {
     private final NDArray a;
     private final NDArray b;
     private final float scaling;
+    private final NDArray scalingArray; // engine-owned scalar, made once (see Scalars)
     private final float dropout;
     private final LoraModel owner;
 
@@ -26,6 +27,7 @@ public final class LoraLayer implements Linear.Adapter {
         this.a = a;
         this.b = b;
         this.scaling = (float) scaling;
+        this.scalingArray = Scalars.of(a, this.scaling);
         this.dropout = (float) dropout;
         this.owner = owner;
     }
@@ -60,7 +62,7 @@ public final class LoraLayer implements Linear.Adapter {
             in = Dropout.dropout(x, dropout, true).singletonOrThrow();
         }
         NDArray down = ai.djl.nn.core.Linear.linear(in, a, null).singletonOrThrow(); // (…, r)
-        return Scalars.mul(ai.djl.nn.core.Linear.linear(down, b, null).singletonOrThrow(), scaling); // (…, out)
+        return ai.djl.nn.core.Linear.linear(down, b, null).singletonOrThrow().mul(scalingArray); // (…, out)
     }
 
     /**
@@ -69,6 +71,6 @@ public final class LoraLayer implements Linear.Adapter {
      * @return ΔW in float32
      */
     public NDArray deltaWeight() {
-        return Scalars.mul(b.matMul(a), scaling);
+        return b.matMul(a).mul(scalingArray);
     }
 }

@@ -3,7 +3,6 @@ package dev.dpo4j.core.lora;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.dpo4j.core.model.DecoderModel;
 import dev.dpo4j.core.model.Linear;
@@ -89,8 +88,7 @@ public final class LoraModel implements AutoCloseable {
      */
     public static LoraModel create(DecoderModel model, LoraConfig config, long seed) {
         Random random = new Random(seed);
-        NDManager manager = NDManager.newBaseManager(model.manager().getDevice());
-        Map<String, NDArray> weights = new LinkedHashMap<>();
+        Map<String, float[]> weights = new LinkedHashMap<>();
         for (Map.Entry<String, Linear> e : model.linears().entrySet()) {
             if (!config.targets(e.getKey())) {
                 continue;
@@ -103,10 +101,10 @@ public final class LoraModel implements AutoCloseable {
             for (int i = 0; i < a.length; i++) {
                 a[i] = (random.nextFloat() * 2 - 1) * bound;
             }
-            weights.put(keyA(e.getKey()), manager.create(a, new Shape(config.r(), in)));
-            weights.put(keyB(e.getKey()), manager.zeros(new Shape(out, config.r()), DataType.FLOAT32));
+            weights.put(keyA(e.getKey()), a);
+            weights.put(keyB(e.getKey()), new float[out * config.r()]);
         }
-        return new LoraModel(model, config, weights, manager);
+        return attach(model, config, weights);
     }
 
     /**

@@ -4,25 +4,17 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import com.fasterxml.jackson.core.util.DefaultIndenter;
-import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
-import com.fasterxml.jackson.core.util.Separators;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dpo4j.core.model.ModelConfig;
 import dev.dpo4j.core.model.WeightNames;
-import dev.dpo4j.core.safetensors.DType;
-import dev.dpo4j.core.safetensors.HalfFloats;
 import dev.dpo4j.core.safetensors.SafetensorsCheckpoint;
 import dev.dpo4j.core.safetensors.SafetensorsFile;
+import dev.dpo4j.core.safetensors.SafetensorsWriter;
 import dev.dpo4j.core.safetensors.TensorInfo;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -70,7 +62,6 @@ public final class MergedExport {
 
     private static final Map<String, String> METADATA = Map.of("format", "pt");
     private static final int CHUNK_BYTES = 1 << 20;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private MergedExport() {
     }
@@ -209,7 +200,7 @@ public final class MergedExport {
                     totalBytes = writer.bytes;
                 }
                 if (shards.size() > 1) {
-                    Files.write(temp.resolve(SafetensorsCheckpoint.INDEX_FILE), indexJson(totalBytes, weightMap));
+                    Files.write(temp.resolve(SafetensorsCheckpoint.INDEX_FILE), SafetensorsWriter.indexJson(totalBytes, weightMap));
                     written.add(SafetensorsCheckpoint.INDEX_FILE);
                 }
                 for (String file : COPIED_FILES) {
@@ -335,26 +326,12 @@ public final class MergedExport {
         }
 
         private byte[] header(List<String> names) throws IOException {
-            ObjectNode root = JSON.createObjectNode();
-            ObjectNode meta = root.putObject("__metadata__");
-            METADATA.forEach(meta::put);
-            long offset = 0;
+            List<SafetensorsWriter.HeaderEntry> entries = new ArrayList<>();
             for (String name : names) {
                 TensorInfo info = ckpt.info(name);
-                ObjectNode entry = root.putObject(name);
-                entry.put("dtype", info.dtype().name());
-                ArrayNode shape = entry.putArray("shape");
-                for (long d : info.shape()) {
-                    shape.add(d);
-                }
-                entry.putArray("data_offsets").add(offset).add(offset + info.byteSize());
-                offset += info.byteSize();
+                entries.add(new SafetensorsWriter.HeaderEntry(name, info.dtype(), info.shape()));
             }
-            byte[] json = root.toString().getBytes(StandardCharsets.UTF_8);
-            byte[] padded = new byte[(json.length + 7) / 8 * 8]; // data region 8-byte aligned
-            Arrays.fill(padded, (byte) ' ');
-            System.arraycopy(json, 0, padded, 0, json.length);
-            return padded;
+            return SafetensorsWriter.header(entries, METADATA);
         }
 
         private void copyRaw(FileChannel out, TensorInfo info) throws IOException {
@@ -384,20 +361,7 @@ public final class MergedExport {
                 NDArray merged = update.merge().apply(w);
                 merged.attach(scope);
                 FloatBuffer values = merged.toByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
-                DType dtype = info.dtype();
-                while (values.hasRemaining()) {
-                    chunk.clear();
-                    while (chunk.remaining() >= dtype.byteSize() && values.hasRemaining()) {
-                        float v = values.get();
-                        switch (dtype) {
-                            case F32 -> chunk.putFloat(v);
-                            case F16 -> chunk.putShort(HalfFloats.floatToHalf(v));
-                            case BF16 -> chunk.putShort(HalfFloats.floatToBf16(v));
-                            default -> throw new IllegalStateException("unhandled dtype " + dtype);
-                        }
-                    }
-                    writeFully(out, chunk.flip());
-                }
+                SafetensorsWriter.writeFloats(out, values, info.dtype(), chunk);
             }
         }
 
@@ -408,19 +372,6 @@ public final class MergedExport {
             }
             sources.clear();
         }
-    }
-
-    private static byte[] indexJson(long totalBytes, Map<String, String> weightMap) throws IOException {
-        ObjectNode root = JSON.createObjectNode();
-        root.putObject("metadata").put("total_size", totalBytes);
-        ObjectNode map = root.putObject("weight_map");
-        weightMap.forEach(map::put);
-        DefaultIndenter indenter = new DefaultIndenter("  ", "\n");
-        DefaultPrettyPrinter printer = new DefaultPrettyPrinter(Separators.createDefaultInstance()
-                .withObjectFieldValueSpacing(Separators.Spacing.AFTER));
-        printer.indentObjectsWith(indenter);
-        printer.indentArraysWith(indenter);
-        return (JSON.writer(printer).writeValueAsString(root) + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
     private static boolean isEmptyFolder(Path dir) throws IOException {

@@ -21,7 +21,7 @@ public final class Attention {
     private final int numHeads;
     private final int numKvHeads;
     private final int headDim;
-    private final float scale;
+    private final NDArray scale; // 1/√D as an engine-owned scalar, made once (see Scalars)
 
     /**
      * Creates the block.
@@ -40,7 +40,7 @@ public final class Attention {
         this.numHeads = config.numHeads();
         this.numKvHeads = config.numKvHeads();
         this.headDim = config.headDim();
-        this.scale = (float) (1.0 / Math.sqrt(headDim));
+        this.scale = Scalars.of(q.weight(), (float) (1.0 / Math.sqrt(headDim)));
     }
 
     /**
@@ -74,7 +74,7 @@ public final class Attention {
         // Queries grouped under their key head: (B, T, Nkv, G, D) -> (B, Nkv, G, T, D).
         NDArray qg = qs.reshape(b, t, numKvHeads, groups, headDim).transpose(0, 2, 3, 1, 4);
         NDArray kT = ks.reshape(b, numKvHeads, 1, s, headDim).transpose(0, 1, 2, 4, 3); // (B, Nkv, 1, D, S)
-        NDArray scores = Scalars.mul(qg.matMul(kT), scale).add(mask); // (B, Nkv, G, T, S)
+        NDArray scores = qg.matMul(kT).mul(scale).add(mask); // (B, Nkv, G, T, S)
         NDArray probs = scores.softmax(-1);
         NDArray ctx = probs.matMul(vs.reshape(b, numKvHeads, 1, s, headDim)); // (B, Nkv, G, T, D)
         // Back to (B, T, N·D) with heads in HF order (kv head major, group minor).

@@ -82,8 +82,18 @@ public final class AttentionMask {
         if (window > 0) {
             allowed = allowed.logicalAnd(query.sub(key).lt(window));
         }
+        return additive(allowed).reshape(batch, 1, 1, queries, keys);
+    }
+
+    /**
+     * Turns a boolean visibility array into the additive form: 0 where allowed, {@link #BLOCKED}
+     * elsewhere.
+     *
+     * @param allowed boolean, any shape
+     * @return float32, same shape
+     */
+    public static NDArray additive(NDArray allowed) {
         // allowed 1 -> (1 - 1)·(−BLOCKED) = 0; allowed 0 -> (0 − 1)·(−BLOCKED) = BLOCKED.
-        NDArray additive = allowed.toType(DataType.FLOAT32, false).sub(1f).mul(-BLOCKED);
-        return additive.reshape(batch, 1, 1, queries, keys);
+        return allowed.toType(DataType.FLOAT32, false).sub(1f).mul(-BLOCKED);
     }
 }

@@ -10,7 +10,9 @@ import dev.dpo4j.core.util.Scalars;
 public final class RmsNorm {
     private final NDArray weight;
     private final float eps;
-    private final boolean plusOne;
+    private final NDArray scale; // (H): the weight, or 1 + weight for Gemma, computed once
+    private final NDArray two; // engine-owned scalars, made once (see Scalars)
+    private final NDArray minusHalf;
 
     /**
      * Creates the norm.
@@ -22,7 +24,9 @@ public final class RmsNorm {
     public RmsNorm(NDArray weight, double eps, boolean plusOne) {
         this.weight = weight;
         this.eps = (float) eps;
-        this.plusOne = plusOne;
+        this.scale = plusOne ? weight.add(1f) : weight;
+        this.two = Scalars.of(weight, 2);
+        this.minusHalf = Scalars.of(weight, -0.5f);
     }
 
     /** The scale vector (H). */
@@ -37,8 +41,8 @@ public final class RmsNorm {
      * @return (…, H)
      */
     public NDArray forward(NDArray x) {
-        NDArray variance = Scalars.pow(x, 2).mean(new int[] {-1}, true); // (…, 1)
-        NDArray normed = x.mul(Scalars.pow(variance.add(eps), -0.5f));
-        return plusOne ? normed.mul(weight.add(1f)) : normed.mul(weight);
+        NDArray variance = x.pow(two).mean(new int[] {-1}, true); // (…, 1)
+        NDArray normed = x.mul(variance.add(eps).pow(minusHalf));
+        return normed.mul(scale);
     }
 }

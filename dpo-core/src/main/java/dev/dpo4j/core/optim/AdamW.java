@@ -74,18 +74,11 @@ public final class AdamW implements Optimizer {
     @Override
     public void step(Map<String, NDArray> params, Map<String, NDArray> grads, double lr) {
         buffers.ensureOpen();
-        StateBuffers.checkNames(NAME, params, grads);
-        for (Map.Entry<String, NDArray> e : params.entrySet()) {
-            NDArray g = grads.get(e.getKey());
-            if (g != null) {
-                update(e.getKey(), e.getValue(), g, lr);
-            }
-        }
+        StateBuffers.forEachPair(NAME, params, grads, (name, p, g) -> update(name, p, g, lr));
         step++;
     }
 
     private void update(String name, NDArray p, NDArray g, double lr) {
-        StateBuffers.checkPair(NAME, name, p, g);
         NDArray m = buffers.find(OptimizerState.key(EXP_AVG, name), p);
         NDArray v = buffers.find(OptimizerState.key(EXP_AVG_SQ, name), p);
         if (m == null || v == null) {

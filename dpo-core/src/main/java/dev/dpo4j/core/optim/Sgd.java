@@ -62,18 +62,11 @@ public final class Sgd implements Optimizer {
     @Override
     public void step(Map<String, NDArray> params, Map<String, NDArray> grads, double lr) {
         buffers.ensureOpen();
-        StateBuffers.checkNames(NAME, params, grads);
-        for (Map.Entry<String, NDArray> e : params.entrySet()) {
-            NDArray g = grads.get(e.getKey());
-            if (g != null) {
-                update(e.getKey(), e.getValue(), g, lr);
-            }
-        }
+        StateBuffers.forEachPair(NAME, params, grads, (name, p, g) -> update(name, p, g, lr));
         step++;
     }
 
     private void update(String name, NDArray p, NDArray g, double lr) {
-        StateBuffers.checkPair(NAME, name, p, g);
         // d = g + λ·p, a new array so the caller's gradient is left as it was
         NDArray d;
         if (weightDecay != 0) {

@@ -222,4 +222,30 @@ final class StateBuffers implements AutoCloseable {
         }
         throw new IllegalArgumentException(owner + ": gradients without a parameter: " + unknown);
     }
+
+    /** One parameter's update, given a gradient that fits it. */
+    @FunctionalInterface
+    interface Update {
+        void apply(String name, NDArray param, NDArray grad);
+    }
+
+    /**
+     * The shared shape of {@link Optimizer#step}: checks the names, then applies {@code update} to every
+     * parameter that has a gradient, after checking the pair.
+     *
+     * @param owner the optimizer name, for messages
+     * @param params the parameters
+     * @param grads the gradients
+     * @param update the per-parameter rule
+     */
+    static void forEachPair(String owner, Map<String, NDArray> params, Map<String, NDArray> grads, Update update) {
+        checkNames(owner, params, grads);
+        for (Map.Entry<String, NDArray> e : params.entrySet()) {
+            NDArray g = grads.get(e.getKey());
+            if (g != null) {
+                checkPair(owner, e.getKey(), e.getValue(), g);
+                update.apply(e.getKey(), e.getValue(), g);
+            }
+        }
+    }
 }

@@ -144,6 +144,17 @@ public final class SafetensorsWriter {
         return written;
     }
 
+    /** One tensor's header entry: its name, on-disk dtype and shape. */
+    public record HeaderEntry(String name, DType dtype, long[] shape) {
+        long byteSize() {
+            long n = dtype.byteSize();
+            for (long d : shape) {
+                n *= d;
+            }
+            return n;
+        }
+    }
+
     /**
      * Builds the padded header of a file: compact JSON, then spaces up to a multiple of 8 bytes.
      *
@@ -152,20 +163,33 @@ public final class SafetensorsWriter {
      * @return the header bytes, without the 8-byte length field
      */
     static byte[] header(Map<String, WritableTensor> tensors, Map<String, String> metadata) {
+        List<HeaderEntry> entries = new ArrayList<>();
+        tensors.forEach((name, t) -> entries.add(new HeaderEntry(name, t.targetDtype(), t.shape())));
+        return header(entries, metadata);
+    }
+
+    /**
+     * Builds the padded header of a file whose tensors follow one another in the given order:
+     * compact JSON, then spaces up to a multiple of 8 bytes (so the data region is 8-byte aligned).
+     *
+     * @param tensors the tensors in file order
+     * @param metadata the metadata, omitted when empty
+     * @return the header bytes, without the 8-byte length field
+     */
+    public static byte[] header(List<HeaderEntry> tensors, Map<String, String> metadata) {
         ObjectNode root = JSON.createObjectNode();
         if (!metadata.isEmpty()) {
             ObjectNode meta = root.putObject(SafetensorsHeader.METADATA_KEY);
             metadata.forEach(meta::put);
         }
         long offset = 0;
-        for (Map.Entry<String, WritableTensor> e : tensors.entrySet()) {
-            String name = e.getKey();
+        for (HeaderEntry t : tensors) {
+            String name = t.name();
             if (name.isEmpty() || SafetensorsHeader.METADATA_KEY.equals(name)) {
                 throw new IllegalArgumentException("invalid tensor name '" + name + "'");
             }
-            WritableTensor t = e.getValue();
             ObjectNode entry = root.putObject(name);
-            entry.put("dtype", t.targetDtype().name());
+            entry.put("dtype", t.dtype().name());
             ArrayNode shape = entry.putArray("shape");
             for (long d : t.shape()) {
                 shape.add(d);
@@ -184,7 +208,16 @@ public final class SafetensorsWriter {
         return header;
     }
 
-    private static byte[] indexJson(long totalBytes, Map<String, String> weightMap)
+    /**
+     * The {@code model.safetensors.index.json} of a sharded checkpoint, formatted as Hugging Face
+     * writes it (two-space indent, {@code "key": value}, trailing newline).
+     *
+     * @param totalBytes sum of all tensor data sizes
+     * @param weightMap tensor name → shard file name
+     * @return the file's bytes
+     * @throws IOException if serialisation fails
+     */
+    public static byte[] indexJson(long totalBytes, Map<String, String> weightMap)
             throws IOException {
         ObjectNode root = JSON.createObjectNode();
         root.putObject("metadata").put("total_size", totalBytes);
@@ -201,8 +234,21 @@ public final class SafetensorsWriter {
 
     private static void writeData(FileChannel channel, WritableTensor t, ByteBuffer chunk)
             throws IOException {
-        FloatBuffer src = t.data();
-        DType dtype = t.targetDtype();
+        writeFloats(channel, t.data(), t.targetDtype(), chunk);
+    }
+
+    /**
+     * Encodes float32 values as {@code dtype} (F16 and BF16 rounded to nearest even) and writes them,
+     * one chunk at a time.
+     *
+     * @param channel where to write, at its position
+     * @param src the values; consumed
+     * @param dtype the on-disk type
+     * @param chunk a little-endian staging buffer, reused
+     * @throws IOException if writing fails
+     */
+    public static void writeFloats(FileChannel channel, FloatBuffer src, DType dtype, ByteBuffer chunk)
+            throws IOException {
         while (src.hasRemaining()) {
             chunk.clear();
             while (chunk.remaining() >= dtype.byteSize() && src.hasRemaining()) {

@@ -9,6 +9,7 @@ import dev.dpo4j.core.loss.WeightedLoss;
 import dev.dpo4j.core.util.ProgressBar;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -90,7 +91,7 @@ public final class DpoObjective implements Objective<PreferencePair> {
         try (ProgressBar bar = progress == null ? null : new ProgressBar(label, missing, "pairs", progress)) {
             for (int from = 0; from < pairs.size(); from += batchSize) {
                 int to = Math.min(pairs.size(), from + batchSize);
-                List<Integer> todo = new java.util.ArrayList<>();
+                List<Integer> todo = new ArrayList<>();
                 for (int i = from; i < to; i++) {
                     if (cache.get(i) == null) {
                         todo.add(i);
@@ -136,8 +137,8 @@ public final class DpoObjective implements Objective<PreferencePair> {
         if (initialAdapter == null) {
             return base + "/base";
         }
-        Map<String, NDArray> tensors = new LinkedHashMap<>(lora.parameters());
-        return base + "/initial/" + ModelFingerprint.of(lora.config().toString(), tensors, lora.model().manager());
+        return base + "/initial/" + ModelFingerprint.of(lora.config().toString(), lora.parameters(),
+                lora.model().manager());
     }
 
     @Override

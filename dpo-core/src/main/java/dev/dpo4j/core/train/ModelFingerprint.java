@@ -38,20 +38,22 @@ public final class ModelFingerprint {
      * @return 64 hex digits
      */
     public static String of(String label, Map<String, NDArray> tensors, NDManager manager) {
-        try (NDManager scratch = manager.newSubManager();
-             Autograd.Scope off = Autograd.recording(false)) {
+        try (Autograd.Scope off = Autograd.recording(false)) {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             sha.update(label.getBytes(StandardCharsets.UTF_8));
             for (Map.Entry<String, NDArray> e : tensors.entrySet()) {
-                NDArray t = e.getValue().toType(DataType.FLOAT64, true);
-                t.attach(scratch);
-                NDArray sum = t.sum();
-                NDArray squares = t.square().sum();
-                sum.attach(scratch);
-                squares.attach(scratch);
-                String line = e.getKey() + e.getValue().getShape() + ":" + sum.getDouble() + ":" + squares.getDouble()
-                        + "\n";
-                sha.update(line.getBytes(StandardCharsets.UTF_8));
+                // One tensor's float64 copy at a time: the scratch manager frees it before the next.
+                try (NDManager scratch = manager.newSubManager()) {
+                    NDArray t = e.getValue().toType(DataType.FLOAT64, true);
+                    t.attach(scratch);
+                    NDArray sum = t.sum();
+                    NDArray squares = t.square().sum();
+                    sum.attach(scratch);
+                    squares.attach(scratch);
+                    String line = e.getKey() + e.getValue().getShape() + ":" + sum.getDouble() + ":"
+                            + squares.getDouble() + "\n";
+                    sha.update(line.getBytes(StandardCharsets.UTF_8));
+                }
             }
             return HexFormat.of().formatHex(sha.digest());
         } catch (NoSuchAlgorithmException e) {

@@ -41,14 +41,14 @@ public final class PackedBatch {
     private final long[] positions; // (R·T)
     private final int[] block; // (R·T) block id, -1 in padding
     private final int[] branch; // (R·T)
-    private final int[] predictor; // (N) row·T + column of the hidden state predicting the token
+    private final long[] predictor; // (N) row·T + column of the hidden state predicting the token
     private final long[] targets; // (N) the completion token ids
     private final int[] segmentOf; // (N)
     private final int segments;
     private final int realTokens;
 
     private PackedBatch(int rows, int width, long[] ids, long[] positions, int[] block, int[] branch,
-                        int[] predictor, long[] targets, int[] segmentOf, int segments, int realTokens) {
+                        long[] predictor, long[] targets, int[] segmentOf, int segments, int realTokens) {
         this.rows = rows;
         this.width = width;
         this.ids = ids;
@@ -169,7 +169,7 @@ public final class PackedBatch {
                 }
             }
         }
-        int[] predictor = new int[n];
+        long[] predictor = new long[n];
         long[] targets = new long[n];
         int[] segmentOf = new int[n];
         int next = 0;
@@ -255,7 +255,7 @@ public final class PackedBatch {
     }
 
     /** Flat hidden-state index predicting each completion token, (N). */
-    public int[] predictors() {
+    public long[] predictors() {
         return predictor.clone();
     }
 
@@ -303,7 +303,6 @@ public final class PackedBatch {
             NDArray pos = manager.create(positions, new Shape(rows, width));
             allowed = allowed.logicalAnd(pos.reshape(rows, width, 1).sub(pos.reshape(rows, 1, width)).lt(window));
         }
-        NDArray additive = allowed.toType(DataType.FLOAT32, false).sub(1f).mul(-AttentionMask.BLOCKED);
-        return additive.reshape(rows, 1, 1, width, width);
+        return AttentionMask.additive(allowed).reshape(rows, 1, 1, width, width);
     }
 }

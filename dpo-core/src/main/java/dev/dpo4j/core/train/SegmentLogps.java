@@ -139,7 +139,7 @@ public final class SegmentLogps {
             try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
                 NDArray flat = hidden.reshape(-1, h); // (R·T, H)
-                NDArray index = manager.create(toLong(batch.predictors()));
+                NDArray index = manager.create(batch.predictors());
                 NDArray states = flat.get(new NDIndex("{}", index)); // (N, H)
                 NDArray logits = model.logits(states); // (N, V)
                 NDArray target = manager.create(batch.targets(), new Shape(n, 1));
@@ -204,14 +204,6 @@ public final class SegmentLogps {
                 input.close();
             }
         }
-    }
-
-    private static long[] toLong(int[] values) {
-        long[] out = new long[values.length];
-        for (int i = 0; i < values.length; i++) {
-            out[i] = values[i];
-        }
-        return out;
     }
 
     private static float[] segmentMatrix(int[] segmentOf, int segments, int n) {
