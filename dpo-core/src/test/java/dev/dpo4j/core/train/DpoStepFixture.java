@@ -35,18 +35,11 @@ final class DpoStepFixture {
     }
 
     static Map<String, float[]> adapterWeights() {
-        try (SafetensorsCheckpoint ckpt = SafetensorsCheckpoint.open(dir().resolve("adapter_model.safetensors"))) {
-            Map<String, float[]> out = new LinkedHashMap<>();
-            for (String name : ckpt.names()) {
-                out.put(name, ckpt.readFloatArray(name));
-            }
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return tensors("adapter_model.safetensors");
     }
 
-    static Map<String, float[]> gradients(String file) {
+    /** Every tensor of a safetensors file in the fixture directory, as float32. */
+    static Map<String, float[]> tensors(String file) {
         try (SafetensorsCheckpoint ckpt = SafetensorsCheckpoint.open(dir().resolve(file))) {
             Map<String, float[]> out = new LinkedHashMap<>();
             for (String name : ckpt.names()) {

@@ -34,7 +34,7 @@ class DpoTrainerFixtureTest {
     void oneSgdStepSubtractsTheFixtureGradient(String loss, String gradFile, double labelSmoothing)
             throws IOException {
         Map<String, float[]> start = DpoStepFixture.adapterWeights();
-        Map<String, float[]> grads = DpoStepFixture.gradients(gradFile);
+        Map<String, float[]> grads = DpoStepFixture.tensors(gradFile);
         for (boolean shared : new boolean[] {false, true}) {
             Path out = tmp.resolve(loss + "-" + shared);
             TrainConfig config = TrainConfig.builder().lossType(loss).beta(0.1).labelSmoothing(labelSmoothing)
@@ -67,7 +67,7 @@ class DpoTrainerFixtureTest {
     @Test
     void checkpointedPackedOnTheFlyStepEqualsTheFixture() throws IOException {
         Map<String, float[]> start = DpoStepFixture.adapterWeights();
-        Map<String, float[]> grads = DpoStepFixture.gradients("expected_grads.safetensors");
+        Map<String, float[]> grads = DpoStepFixture.tensors("expected_grads.safetensors");
         Path out = tmp.resolve("checkpointed");
         TrainConfig config = TrainConfig.builder().optimizer("sgd").learningRate(1.0).maxSteps(1).trainBatchSize(3)
                 .maxGradNorm(0).gradientCheckpointing(true).packing(true).maxLength(64).maxPromptLength(32)

@@ -68,7 +68,7 @@ class SegmentLogpsTest {
 
     @Test
     void sigmoidGradientsMatchTheFixture() {
-        Map<String, float[]> expected = DpoStepFixture.gradients("expected_grads.safetensors");
+        Map<String, float[]> expected = DpoStepFixture.tensors("expected_grads.safetensors");
         Map<String, float[]> grads = gradients(Layout.SEPARATE, 0, Mode.TRAIN);
         assertEquals(expected.keySet(), grads.keySet());
         for (String name : expected.keySet()) {
