@@ -1,9 +1,10 @@
 package dev.dpo4j.core.chat;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 
 /**
  * Finds the JSON object in a model's answer. Servers that honour {@code response_format} answer
@@ -13,8 +14,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  */
 public final class JsonReplies {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper()
-            .configure(JsonParser.Feature.ALLOW_TRAILING_COMMA, true);
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(JsonReadFeature.ALLOW_TRAILING_COMMA).build();
 
     private JsonReplies() {
     }
@@ -28,6 +29,10 @@ public final class JsonReplies {
      *     answer's length and start when no object is found
      */
     public static JsonNode parseObject(String text) {
+        if (text == null || text.isBlank()) {
+            throw new ChatException(ChatException.Kind.UNPARSEABLE_OUTPUT,
+                    "no JSON object in the model's answer: the answer is empty");
+        }
         JsonNode whole = tryParse(text.strip());
         if (whole != null) {
             return whole;

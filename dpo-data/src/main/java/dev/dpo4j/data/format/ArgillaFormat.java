@@ -1,0 +1,64 @@
+package dev.dpo4j.data.format;
+
+import dev.dpo4j.data.PreferenceExample;
+import dev.dpo4j.data.io.DataRow;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * argilla's cleaned UltraFeedback
+ * (<a href="https://huggingface.co/datasets/argilla/ultrafeedback-binarized-preferences-cleaned">ultrafeedback-binarized-preferences-cleaned</a>):
+ * columns {@code source}, {@code prompt} (string), {@code chosen} and {@code rejected} (whole
+ * conversations, {@code [user, assistant]}), {@code chosen-rating}, {@code chosen-model},
+ * {@code rejected-rating}, {@code rejected-model}.
+ *
+ * <p>The example is conversational: the prompt is the turns {@code chosen} and {@code rejected}
+ * share (the first user turn), chosen and rejected are their last assistant messages.
+ * {@code prompt} is consumed; the ratings, models, {@code source} and any other column are kept in
+ * the metadata under their own names.
+ */
+public final class ArgillaFormat implements PreferenceFormat {
+
+    private static final List<String> REQUIRED = List.of("prompt", "chosen", "rejected", "chosen-rating",
+            "rejected-rating");
+    private static final Set<String> CONSUMED = Set.of("prompt", "chosen", "rejected");
+
+    /** Creates the adapter. */
+    public ArgillaFormat() {
+    }
+
+    @Override
+    public String name() {
+        return "argilla";
+    }
+
+    @Override
+    public String description() {
+        return "argilla ultrafeedback-binarized-preferences-cleaned: prompt, chosen/rejected conversations,"
+                + " chosen-rating, rejected-rating (chosen-model, rejected-model, source kept)";
+    }
+
+    @Override
+    public List<String> requiredColumns() {
+        return REQUIRED;
+    }
+
+    @Override
+    public boolean matches(DataRow row) {
+        return RowFields.hasAll(row, REQUIRED);
+    }
+
+    @Override
+    public PreferenceExample adapt(DataRow row) {
+        RowFields.text(row, "prompt");
+        Conversations.Split split = Conversations.lastTurn(row,
+                RowFields.messages(row, "chosen", name()), RowFields.messages(row, "rejected", name()));
+        return new PreferenceExample(split.prompt(), split.chosen(), split.rejected(),
+                RowFields.metadata(row, CONSUMED), row.location());
+    }
+
+    @Override
+    public String toString() {
+        return name();
+    }
+}
