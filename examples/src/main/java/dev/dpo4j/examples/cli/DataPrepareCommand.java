@@ -110,6 +110,10 @@ final class DataPrepareCommand implements Callable<Integer> {
         out.println(stats.table());
         out.println("output: " + output.toAbsolutePath());
         out.flush();
+        if (stats.kept() == 0) {
+            throw new IllegalStateException("no row was kept out of " + stats.rowsRead()
+                    + " read; see the drop reasons above (a wrong --format drops every row as malformed)");
+        }
         return 0;
     }
 }
