@@ -17,7 +17,7 @@ import java.util.Set;
  * {@code prompt} is consumed; the ratings, models, {@code source} and any other column are kept in
  * the metadata under their own names.
  */
-public final class ArgillaFormat implements PreferenceFormat {
+public final class ArgillaFormat extends NamedFormat {
 
     private static final List<String> REQUIRED = List.of("prompt", "chosen", "rejected", "chosen-rating",
             "rejected-rating");
@@ -25,27 +25,8 @@ public final class ArgillaFormat implements PreferenceFormat {
 
     /** Creates the adapter. */
     public ArgillaFormat() {
-    }
-
-    @Override
-    public String name() {
-        return "argilla";
-    }
-
-    @Override
-    public String description() {
-        return "argilla ultrafeedback-binarized-preferences-cleaned: prompt, chosen/rejected conversations,"
-                + " chosen-rating, rejected-rating (chosen-model, rejected-model, source kept)";
-    }
-
-    @Override
-    public List<String> requiredColumns() {
-        return REQUIRED;
-    }
-
-    @Override
-    public boolean matches(DataRow row) {
-        return RowFields.hasAll(row, REQUIRED);
+        super("argilla", "argilla ultrafeedback-binarized-preferences-cleaned: prompt, chosen/rejected conversations,"
+                + " chosen-rating, rejected-rating (chosen-model, rejected-model, source kept)", REQUIRED);
     }
 
     @Override
@@ -55,10 +36,5 @@ public final class ArgillaFormat implements PreferenceFormat {
                 RowFields.messages(row, "chosen", name()), RowFields.messages(row, "rejected", name()));
         return new PreferenceExample(split.prompt(), split.chosen(), split.rejected(),
                 RowFields.metadata(row, CONSUMED), row.location());
-    }
-
-    @Override
-    public String toString() {
-        return name();
     }
 }

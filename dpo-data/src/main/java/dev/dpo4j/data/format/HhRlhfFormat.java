@@ -17,7 +17,7 @@ import java.util.Set;
  * exactly. A row whose common prefix holds no {@value #ASSISTANT_TAG} is malformed. Any other
  * column is kept in the metadata.
  */
-public final class HhRlhfFormat implements PreferenceFormat {
+public final class HhRlhfFormat extends NamedFormat {
 
     /** The marker that ends the implicit prompt. */
     public static final String ASSISTANT_TAG = "\n\nAssistant:";
@@ -27,21 +27,9 @@ public final class HhRlhfFormat implements PreferenceFormat {
 
     /** Creates the adapter. */
     public HhRlhfFormat() {
-    }
-
-    @Override
-    public String name() {
-        return "hh-rlhf";
-    }
-
-    @Override
-    public String description() {
-        return "Anthropic hh-rlhf: chosen, rejected whole \"\\n\\nHuman: … \\n\\nAssistant: …\" transcripts, no prompt column";
-    }
-
-    @Override
-    public List<String> requiredColumns() {
-        return REQUIRED;
+        super("hh-rlhf",
+                "Anthropic hh-rlhf: chosen, rejected whole \"\\n\\nHuman: … \\n\\nAssistant: …\" transcripts, no prompt column",
+                REQUIRED);
     }
 
     /** A row with string {@code chosen}/{@code rejected}, no {@code prompt}, and the tag in {@code chosen}. */
@@ -68,10 +56,5 @@ public final class HhRlhfFormat implements PreferenceFormat {
         int end = tag + ASSISTANT_TAG.length();
         return new PreferenceExample(Content.text(chosen.substring(0, end)), Content.text(chosen.substring(end)),
                 Content.text(rejected.substring(end)), RowFields.metadata(row, CONSUMED), row.location());
-    }
-
-    @Override
-    public String toString() {
-        return name();
     }
 }

@@ -23,29 +23,15 @@ import java.util.Set;
  * llmforge's SFT format and holds no preference pair: it does not match (auto-detection explains
  * this).
  */
-public final class LlmforgeFormat implements PreferenceFormat {
+public final class LlmforgeFormat extends NamedFormat {
 
     private static final List<String> REQUIRED = List.of("chosen", "rejected");
     private static final Set<String> CONSUMED = Set.copyOf(REQUIRED);
 
     /** Creates the adapter. */
     public LlmforgeFormat() {
-    }
-
-    @Override
-    public String name() {
-        return "llmforge";
-    }
-
-    @Override
-    public String description() {
-        return "Anyscale llmforge preference rows: chosen, rejected whole conversations (OpenAI messages) that differ"
-                + " only in the last assistant message, no prompt column";
-    }
-
-    @Override
-    public List<String> requiredColumns() {
-        return REQUIRED;
+        super("llmforge", "Anyscale llmforge preference rows: chosen, rejected whole conversations (OpenAI messages) that differ"
+                + " only in the last assistant message, no prompt column", REQUIRED);
     }
 
     /** A row with message-list {@code chosen} and no {@code prompt} column. */
@@ -60,10 +46,5 @@ public final class LlmforgeFormat implements PreferenceFormat {
                 RowFields.messages(row, "chosen", name()), RowFields.messages(row, "rejected", name()));
         return new PreferenceExample(split.prompt(), split.chosen(), split.rejected(),
                 RowFields.metadata(row, CONSUMED), row.location());
-    }
-
-    @Override
-    public String toString() {
-        return name();
     }
 }

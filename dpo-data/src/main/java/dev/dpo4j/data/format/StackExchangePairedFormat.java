@@ -18,7 +18,7 @@ import java.util.Set;
  * column are kept in the metadata (a non-object {@code metadata} column under the key
  * {@code metadata}).
  */
-public final class StackExchangePairedFormat implements PreferenceFormat {
+public final class StackExchangePairedFormat extends NamedFormat {
 
     /** Text before the question in the prompt. */
     public static final String QUESTION_PREFIX = "Question: ";
@@ -30,26 +30,9 @@ public final class StackExchangePairedFormat implements PreferenceFormat {
 
     /** Creates the adapter. */
     public StackExchangePairedFormat() {
-    }
-
-    @Override
-    public String name() {
-        return "stack-exchange-paired";
-    }
-
-    @Override
-    public String description() {
-        return "stack-exchange-paired: question, response_j (preferred), response_k; prompt \"Question: …\\n\\nAnswer: \"";
-    }
-
-    @Override
-    public List<String> requiredColumns() {
-        return REQUIRED;
-    }
-
-    @Override
-    public boolean matches(DataRow row) {
-        return RowFields.hasAll(row, REQUIRED);
+        super("stack-exchange-paired",
+                "stack-exchange-paired: question, response_j (preferred), response_k; prompt \"Question: …\\n\\nAnswer: \"",
+                REQUIRED);
     }
 
     @Override
@@ -59,10 +42,5 @@ public final class StackExchangePairedFormat implements PreferenceFormat {
         String rejected = RowFields.text(row, "response_k");
         return new PreferenceExample(Content.text(QUESTION_PREFIX + question + ANSWER_PREFIX),
                 Content.text(chosen), Content.text(rejected), RowFields.metadata(row, CONSUMED), row.location());
-    }
-
-    @Override
-    public String toString() {
-        return name();
     }
 }

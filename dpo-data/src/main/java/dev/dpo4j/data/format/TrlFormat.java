@@ -18,7 +18,7 @@ import java.util.Set;
  * {@code extract_prompt} does (see {@link Conversations#extractPrompt}). Conversational rows stay
  * message lists. Every other column is kept in the metadata.
  */
-public final class TrlFormat implements PreferenceFormat {
+public final class TrlFormat extends NamedFormat {
 
     private static final String PROMPT = "prompt";
     private static final String CHOSEN = "chosen";
@@ -27,27 +27,8 @@ public final class TrlFormat implements PreferenceFormat {
 
     /** Creates the adapter. */
     public TrlFormat() {
-    }
-
-    @Override
-    public String name() {
-        return "trl";
-    }
-
-    @Override
-    public String description() {
-        return "TRL standard or conversational: chosen, rejected and an optional prompt, each a string or a"
-                + " list of messages";
-    }
-
-    @Override
-    public List<String> requiredColumns() {
-        return List.of(CHOSEN, REJECTED);
-    }
-
-    @Override
-    public boolean matches(DataRow row) {
-        return RowFields.hasAll(row, requiredColumns());
+        super("trl", "TRL standard or conversational: chosen, rejected and an optional prompt, each a string or a"
+                + " list of messages", List.of(CHOSEN, REJECTED));
     }
 
     @Override
@@ -72,10 +53,5 @@ public final class TrlFormat implements PreferenceFormat {
 
     private static String kind(Content content) {
         return content.isConversational() ? "a list of messages" : "a string";
-    }
-
-    @Override
-    public String toString() {
-        return name();
     }
 }

@@ -18,7 +18,7 @@ import java.util.Set;
  * {@code prompt} and {@code messages} are consumed; {@code prompt_id}, {@code score_chosen},
  * {@code score_rejected} and any other column are kept in the metadata.
  */
-public final class UltraFeedbackFormat implements PreferenceFormat {
+public final class UltraFeedbackFormat extends NamedFormat {
 
     private static final List<String> REQUIRED = List.of("prompt", "chosen", "rejected", "score_chosen",
             "score_rejected");
@@ -26,27 +26,8 @@ public final class UltraFeedbackFormat implements PreferenceFormat {
 
     /** Creates the adapter. */
     public UltraFeedbackFormat() {
-    }
-
-    @Override
-    public String name() {
-        return "ultrafeedback";
-    }
-
-    @Override
-    public String description() {
-        return "UltraFeedback binarized (HuggingFaceH4): prompt, chosen/rejected conversations, score_chosen,"
-                + " score_rejected";
-    }
-
-    @Override
-    public List<String> requiredColumns() {
-        return REQUIRED;
-    }
-
-    @Override
-    public boolean matches(DataRow row) {
-        return RowFields.hasAll(row, REQUIRED);
+        super("ultrafeedback", "UltraFeedback binarized (HuggingFaceH4): prompt, chosen/rejected conversations, score_chosen,"
+                + " score_rejected", REQUIRED);
     }
 
     @Override
@@ -56,10 +37,5 @@ public final class UltraFeedbackFormat implements PreferenceFormat {
                 RowFields.messages(row, "chosen", name()), RowFields.messages(row, "rejected", name()));
         return new PreferenceExample(split.prompt(), split.chosen(), split.rejected(),
                 RowFields.metadata(row, CONSUMED), row.location());
-    }
-
-    @Override
-    public String toString() {
-        return name();
     }
 }

@@ -94,6 +94,15 @@ final class ResumeState {
     }
 
     /** @return the article's outcome from an earlier run, or null */
+    /** How many requests the journals hold an answer or a rejection for. */
+    long recordedRequests() {
+        long n = questions.size() + summaries.size() + judgements.size();
+        for (Map<Key, Reject> stage : rejects.values()) {
+            n += stage.size();
+        }
+        return n;
+    }
+
     ArticleOutcome finished(String articleId) {
         return finished.get(articleId);
     }

@@ -97,7 +97,7 @@ public final class SynthPipeline {
      * @throws UncheckedIOException when a file cannot be read or written
      */
     public SynthReport run(Iterable<? extends Article> articles) {
-        return run(articles.iterator(), articles instanceof Collection<?> c ? c : null);
+        return run(articles.iterator(), articles instanceof Collection<?> c ? c : null, -1);
     }
 
     /**
@@ -108,13 +108,26 @@ public final class SynthPipeline {
      * @return the counts, also written to {@code report.json}
      */
     public SynthReport run(Stream<? extends Article> articles) {
+        return run(articles, -1);
+    }
+
+    /**
+     * Runs (or resumes) the pipeline over a stream of articles whose number is known (counted by a
+     * cheap first pass over a file, say), so the progress bar can show an ETA without the articles
+     * being held in memory.
+     *
+     * @param articles the articles
+     * @param articleCount how many articles the stream holds, or -1 when unknown
+     * @return the counts, also written to {@code report.json}
+     */
+    public SynthReport run(Stream<? extends Article> articles, long articleCount) {
         try (Stream<? extends Article> s = articles) {
-            return run(s.iterator(), null);
+            return run(s.iterator(), null, articleCount);
         }
     }
 
     @SuppressWarnings("try") // the lock is held for the try block's duration, not referenced in it
-    private SynthReport run(Iterator<? extends Article> input, Collection<?> known) {
+    private SynthReport run(Iterator<? extends Article> input, Collection<?> known, long articleCount) {
         try {
             Files.createDirectories(files.dir());
         } catch (IOException e) {
@@ -126,7 +139,10 @@ public final class SynthPipeline {
             CandidateWriter candidates = new CandidateWriter(base, config);
             Map<String, ArticleOutcome> outcomes = new ConcurrentHashMap<>();
             long[] skipped = new long[2];
-            SynthProgress progress = new SynthProgress(progressOut, known == null ? -1 : estimate(known, state));
+            long total = known != null ? estimate(known, state)
+                    : articleCount < 0 ? -1
+                    : Math.max(0, articleCount * (1 + 2L * config.numCandidates()) - state.recordedRequests());
+            SynthProgress progress = new SynthProgress(progressOut, total);
             try (progress) {
                 process(input, state, candidates, outcomes, skipped, progress);
             }

@@ -130,8 +130,9 @@ final class DataSynthCommand implements Callable<Integer> {
                     .optConfig(settings)
                     .build();
             SynthReport report;
+            long count = rows.count(); // a streaming first pass, so the progress bar has an ETA
             try (Stream<Article> articles = rows.stream().map(Article::fromRow)) {
-                report = pipeline.run(articles);
+                report = pipeline.run(articles, count);
             }
             PrintWriter out = spec.commandLine().getOut();
             out.println(report.toTable());

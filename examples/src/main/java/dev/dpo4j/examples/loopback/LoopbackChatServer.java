@@ -65,10 +65,25 @@ public final class LoopbackChatServer implements AutoCloseable {
      * @throws IOException when the port cannot be bound
      */
     public LoopbackChatServer(long latencyMillis, FaultPlan faults, long seed, int threads) throws IOException {
+        this(0, latencyMillis, faults, seed, threads);
+    }
+
+    /**
+     * Starts a server on a given loopback port.
+     *
+     * @param port the port, or 0 for an ephemeral one
+     * @param latencyMillis the delay before each answer
+     * @param faults the faults to inject
+     * @param seed the seed of the fault draws
+     * @param threads the most requests served at once
+     * @throws IOException when the port cannot be bound
+     */
+    public LoopbackChatServer(int port, long latencyMillis, FaultPlan faults, long seed, int threads)
+            throws IOException {
         this.latencyMillis = latencyMillis;
         this.faults = faults;
         this.faultRandom = new Random(seed);
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 512);
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 512);
         this.executor = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "loopback-chat");
             t.setDaemon(true);
@@ -143,12 +158,13 @@ public final class LoopbackChatServer implements AutoCloseable {
                 send(ex, 400, "{\"error\":{\"message\":\"bad request: " + e.getClass().getSimpleName() + "\"}}");
                 return;
             }
+            // Counted before sending, so a client that has read the answer always sees it counted.
+            answered.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
             ex.getResponseHeaders().set("Content-Type", "application/json");
             ex.sendResponseHeaders(200, answer.length);
             try (OutputStream out = ex.getResponseBody()) {
                 out.write(answer);
             }
-            answered.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
