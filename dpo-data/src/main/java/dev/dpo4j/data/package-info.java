@@ -1,6 +1,8 @@
 /**
- * Preference data: dataset readers and writers, format adapters into preference pairs, the
- * {@code PreferenceDataset} builder and the synthetic judge pipeline (issue #4). This module builds on
- * {@code dpo-core}; its classes land with that issue.
+ * Preference data: {@link dev.dpo4j.data.PreferenceExample} (TRL's prompt/chosen/rejected, text or
+ * chat messages, plus metadata), the {@link dev.dpo4j.data.PreferenceDataset} builder (format
+ * adapters, filters, {@link dev.dpo4j.data.DatasetStats}, train/valid JSONL). Dataset readers live in
+ * {@code dev.dpo4j.data.io}, the format adapters in {@code dev.dpo4j.data.format}, the synthetic
+ * QA-judge pipeline in {@code dev.dpo4j.data.synth}.
  */
 package dev.dpo4j.data;
