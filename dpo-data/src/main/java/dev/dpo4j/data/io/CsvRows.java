@@ -10,9 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -64,39 +62,28 @@ final class CsvRows {
     }
 
     /** Turns records into rows keyed by the header. */
-    private static final class Rows implements Iterator<DataRow> {
+    private static final class Rows extends RowIterator {
 
         private final Records records;
         private final List<String> header;
         private final String source;
-        private boolean done;
-        private List<String> pending;
+        private final boolean empty;
 
         Rows(Records records, List<String> header, String source, boolean empty) {
+            super(source);
             this.records = records;
             this.header = header;
             this.source = source;
-            this.done = empty;
+            this.empty = empty;
         }
 
         @Override
-        public boolean hasNext() {
-            if (pending == null && !done) {
-                pending = records.next();
-                done = pending == null;
+        DataRow read() {
+            List<String> fields = empty ? null : records.next();
+            if (fields == null) {
+                return null;
             }
-            return pending != null;
-        }
-
-        @Override
-        public DataRow next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException(source + ": no more rows");
-            }
-            List<String> fields = pending;
-            pending = null;
             if (fields.size() != header.size()) {
-                done = true;
                 throw new DatasetException(source, records.recordLine, "record has " + fields.size()
                         + " fields but the header has " + header.size());
             }

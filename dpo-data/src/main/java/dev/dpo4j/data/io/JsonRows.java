@@ -9,9 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.stream.Stream;
 
 /**
@@ -131,59 +129,38 @@ final class JsonRows {
     }
 
     /** The objects of an array (after its START_ARRAY) or a sequence of top-level objects. */
-    private static final class Rows implements Iterator<DataRow> {
+    private static final class Rows extends RowIterator {
 
         private final JsonParser parser;
         private final String source;
         private final boolean inArray;
-        private DataRow pending;
-        private boolean done;
         private long element;
 
         Rows(JsonParser parser, String source, boolean inArray) {
+            super(source);
             this.parser = parser;
             this.source = source;
             this.inArray = inArray;
         }
 
         @Override
-        public boolean hasNext() {
-            if (pending != null) {
-                return true;
-            }
-            if (done) {
-                return false;
-            }
+        DataRow read() {
             try {
                 JsonToken token = parser.nextToken();
                 if (token == null || (inArray && token == JsonToken.END_ARRAY)) {
-                    done = true;
-                    return false;
+                    return null;
                 }
                 element++;
                 long line = Math.max(1, parser.currentTokenLocation().getLineNr());
                 if (token != JsonToken.START_OBJECT) {
-                    done = true;
                     throw new DatasetException(source, line, (inArray ? "array element " + element : "top-level value "
                             + element) + " is " + describe(token) + ", expected an object");
                 }
                 JsonNode node = MAPPER.readTree(parser);
-                pending = new DataRow(source, line, (ObjectNode) node);
-                return true;
+                return new DataRow(source, line, (ObjectNode) node);
             } catch (IOException e) {
-                done = true;
                 throw error(source, e);
             }
-        }
-
-        @Override
-        public DataRow next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException(source + ": no more rows");
-            }
-            DataRow row = pending;
-            pending = null;
-            return row;
         }
 
         private static String describe(JsonToken token) {

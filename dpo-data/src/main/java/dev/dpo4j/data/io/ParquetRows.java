@@ -2,9 +2,7 @@ package dev.dpo4j.data.io;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.Locale;
-import java.util.NoSuchElementException;
 import java.util.stream.Stream;
 import org.apache.parquet.conf.ParquetConfiguration;
 import org.apache.parquet.conf.PlainParquetConfiguration;
@@ -63,33 +61,25 @@ final class ParquetRows {
     }
 
     /** Pulls records from the reader and converts them. */
-    private static final class Rows implements Iterator<DataRow> {
+    private static final class Rows extends RowIterator {
 
         private final ParquetReader<Group> reader;
         private final String source;
         private long row;
-        private DataRow pending;
-        private boolean done;
 
         Rows(ParquetReader<Group> reader, String source) {
+            super(source);
             this.reader = reader;
             this.source = source;
         }
 
         @Override
-        public boolean hasNext() {
-            if (pending != null) {
-                return true;
-            }
-            if (done) {
-                return false;
-            }
+        DataRow read() {
             long number = row + 1;
             Group record;
             try {
                 record = reader.read();
             } catch (IOException | RuntimeException e) {
-                done = true;
                 if (row == 0) {
                     // parquet-java opens the file at the first read: a bad footer shows up here.
                     throw new DatasetException(source, "cannot read as Parquet: " + detail(e), e);
@@ -97,28 +87,16 @@ final class ParquetRows {
                 throw new DatasetException(source, number, "cannot decode Parquet record: " + detail(e), e);
             }
             if (record == null) {
-                done = true;
-                return false;
+                return null;
             }
             row = number;
-            pending = new DataRow(source, number, ParquetValues.toObject(record));
-            return true;
+            return new DataRow(source, number, ParquetValues.toObject(record));
         }
 
         /** The failure's message without parquet-java's object names ({@code LocalInputFile@1a2b}). */
         private static String detail(Exception e) {
             String message = e.getMessage() == null ? e.toString() : e.getMessage();
             return message.replaceAll("org\\.apache\\.parquet\\.io\\.LocalInputFile@[0-9a-f]+ is ", "");
-        }
-
-        @Override
-        public DataRow next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException(source + ": no more rows");
-            }
-            DataRow next = pending;
-            pending = null;
-            return next;
         }
     }
 }

@@ -26,7 +26,7 @@ final class AllPairsPolicy implements PairPolicy {
             }
             for (ScoredSummary rejected : sorted) {
                 if (rejected.score() < threshold && !chosen.text().equals(rejected.text())) {
-                    pairs.add(new SummaryPair(chosen.index(), rejected.index(), chosen.score(), rejected.score()));
+                    pairs.add(SummaryPair.of(chosen, rejected));
                 }
             }
         }

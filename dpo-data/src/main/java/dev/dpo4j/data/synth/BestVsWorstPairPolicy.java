@@ -27,15 +27,7 @@ final class BestVsWorstPairPolicy implements PairPolicy {
                 .filter(s -> s.score() < threshold)
                 .sorted(Comparator.comparingInt(ScoredSummary::score).thenComparingInt(ScoredSummary::index))
                 .toList();
-        for (ScoredSummary chosen : best) {
-            for (ScoredSummary rejected : worst) {
-                if (!chosen.text().equals(rejected.text())) {
-                    return List.of(new SummaryPair(chosen.index(), rejected.index(), chosen.score(),
-                            rejected.score()));
-                }
-            }
-        }
-        return List.of();
+        return SummaryPair.firstDistinct(best, worst);
     }
 
     @Override

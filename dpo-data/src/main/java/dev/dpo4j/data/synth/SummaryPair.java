@@ -3,6 +3,7 @@ package dev.dpo4j.data.synth;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
 
 /**
  * A preference pair among one article's summaries, by index.
@@ -20,6 +21,36 @@ public record SummaryPair(int chosen, int rejected, int chosenScore, int rejecte
             throw new IllegalArgumentException("a pair needs two summaries with chosen scoring higher, got k "
                     + chosen + " (" + chosenScore + ") vs k " + rejected + " (" + rejectedScore + ")");
         }
+    }
+
+    /**
+     * The pair of two scored summaries.
+     *
+     * @param chosen the better summary
+     * @param rejected the worse summary
+     * @return the pair
+     */
+    static SummaryPair of(ScoredSummary chosen, ScoredSummary rejected) {
+        return new SummaryPair(chosen.index(), rejected.index(), chosen.score(), rejected.score());
+    }
+
+    /**
+     * The first pair, in the orders given, whose two summaries are not the same text (identical
+     * texts teach nothing).
+     *
+     * @param chosenOrder candidates for chosen, in order of preference
+     * @param rejectedOrder candidates for rejected, in order of preference
+     * @return that pair alone, or an empty list when every combination has equal texts
+     */
+    static List<SummaryPair> firstDistinct(List<ScoredSummary> chosenOrder, List<ScoredSummary> rejectedOrder) {
+        for (ScoredSummary chosen : chosenOrder) {
+            for (ScoredSummary rejected : rejectedOrder) {
+                if (!chosen.text().equals(rejected.text())) {
+                    return List.of(of(chosen, rejected));
+                }
+            }
+        }
+        return List.of();
     }
 
     /**

@@ -28,15 +28,7 @@ final class ThresholdPairPolicy implements PairPolicy {
         Random random = new Random(StableHash.of(Long.toString(seed), "pair", articleId));
         Collections.shuffle(good, random);
         Collections.shuffle(bad, random);
-        for (ScoredSummary chosen : good) {
-            for (ScoredSummary rejected : bad) {
-                if (!chosen.text().equals(rejected.text())) {
-                    return List.of(new SummaryPair(chosen.index(), rejected.index(), chosen.score(),
-                            rejected.score()));
-                }
-            }
-        }
-        return List.of();
+        return SummaryPair.firstDistinct(good, bad);
     }
 
     @Override
