@@ -3,6 +3,7 @@ package dev.dpo4j.data.synth;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.dpo4j.core.chat.ChatModel;
+import dev.dpo4j.core.io.DirectoryLock;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -133,7 +134,7 @@ public final class SynthPipeline {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + files.dir() + ": " + e.getMessage(), e);
         }
-        try (RunLock lock = RunLock.acquire(files.lock())) {
+        try (DirectoryLock lock = DirectoryLock.acquire(files.lock(), "synth run")) {
             RunManifest.checkOrWrite(files.manifest(), RunManifest.of(config, judge.name(), base.name()));
             ResumeState state = ResumeState.load(files);
             CandidateWriter candidates = new CandidateWriter(base, config);

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.dpo4j.core.io.DirectoryLock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -165,7 +166,7 @@ class SynthResumeTest {
     void aSecondRunOnTheSameDirectoryIsRefused() {
         Path dir = tmp.resolve("locked");
         SynthScript clean = new SynthScript(2, 5, 4, 1L, false);
-        try (RunLock held = RunLock.acquire(createDirs(dir).resolve(".lock"))) {
+        try (DirectoryLock held = DirectoryLock.acquire(createDirs(dir).resolve(".lock"), "synth run")) {
             IllegalStateException e = assertThrows(IllegalStateException.class,
                     () -> pipeline(dir, config(clean).build(), new FakeChatModel("judge", 1, clean),
                             new FakeChatModel("base", 1, clean)).run(clean.articleList()));

@@ -1,6 +1,5 @@
 package dev.dpo4j.examples.cli;
 
-import ai.djl.Device;
 import dev.dpo4j.core.chat.ChatModel;
 import dev.dpo4j.core.chat.LocalChatModel;
 import dev.dpo4j.core.chat.OpenAiChatClient;
@@ -170,6 +169,6 @@ final class DataSynthCommand implements Callable<Integer> {
         if (!writerUrls.isEmpty()) {
             return judge.client(writerUrls, writerModel, writerConcurrency > 0 ? writerConcurrency : 16);
         }
-        return LocalChatModel.load(writerModel, Device.fromName(device), maxTokens);
+        return LocalChatModel.load(writerModel, Devices.parse(device), maxTokens);
     }
 }

@@ -13,7 +13,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "dpo4j", mixinStandardHelpOptions = true, version = "dpo4j 0.1.0-SNAPSHOT",
         description = "Preference tuning of Hugging Face decoder models (DPO + LoRA) on DJL.",
-        subcommands = {DataCommand.class, GenerateCommand.class, LogprobsCommand.class, MergeCommand.class, TrainCommand.class,
+        subcommands = {DataCommand.class, EvaluateCommand.class, GenerateCommand.class, LogprobsCommand.class,
+            MergeCommand.class, QuickstartCommand.class, TrainCommand.class,
             CommandLine.HelpCommand.class})
 public final class Dpo4jCli implements Runnable {
 

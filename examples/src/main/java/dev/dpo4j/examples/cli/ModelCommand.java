@@ -1,6 +1,5 @@
 package dev.dpo4j.examples.cli;
 
-import ai.djl.Device;
 import dev.dpo4j.core.CausalLm;
 import dev.dpo4j.core.io.JsonlReader;
 import dev.dpo4j.core.io.JsonlRow;
@@ -67,7 +66,7 @@ abstract class ModelCommand implements Callable<Integer> {
         if (batchSize < 1) {
             throw new IllegalArgumentException("--batch-size must be >= 1, got " + batchSize);
         }
-        return CausalLm.load(model, Device.fromName(device));
+        return CausalLm.load(model, Devices.parse(device));
     }
 
     /** Rows already written by an earlier run when resuming, else 0 (and the output is truncated). */

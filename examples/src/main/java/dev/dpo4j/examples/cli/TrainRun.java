@@ -1,6 +1,5 @@
 package dev.dpo4j.examples.cli;
 
-import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dpo4j.core.CausalLm;
 import dev.dpo4j.core.io.JsonlException;
@@ -81,7 +80,7 @@ final class TrainRun {
         PeftAdapter start = settings.adapter() == null ? null : PeftAdapters.read(settings.adapter());
         settings.notes().forEach(n -> err.println("note: " + n));
         noteEarlierRun();
-        try (CausalLm lm = CausalLm.load(settings.model(), Device.fromName(settings.device()))) {
+        try (CausalLm lm = CausalLm.load(settings.model(), Devices.parse(settings.device()))) {
             Tokenizer tokenizer = lm.tokenizer().orElse(null);
             int vocab = lm.model().config().vocabSize();
             TrainConfig config = settings.config();

@@ -1,4 +1,4 @@
-package dev.dpo4j.data.synth;
+package dev.dpo4j.core.io;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,16 +11,17 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * An operating-system lock on {@code .lock} in the output directory, so two runs never append to
- * the same journals. The operating system releases it when the process dies, even by SIGKILL,
- * so a killed run never leaves a stale lock behind.
+ * An operating-system lock on a file in a run's output directory, so two runs never append to the
+ * same journals (the synthetic data pipeline and the evaluator hold one while they run). The
+ * operating system releases it when the process dies, even by SIGKILL, so a killed run never leaves
+ * a stale lock behind.
  */
-final class RunLock implements AutoCloseable {
+public final class DirectoryLock implements AutoCloseable {
 
     private final FileChannel channel;
     private final FileLock lock;
 
-    private RunLock(FileChannel channel, FileLock lock) {
+    private DirectoryLock(FileChannel channel, FileLock lock) {
         this.channel = channel;
         this.lock = lock;
     }
@@ -29,11 +30,12 @@ final class RunLock implements AutoCloseable {
      * Takes the lock.
      *
      * @param file the lock file
+     * @param holder what takes it, for the message when it is taken already ("synth run", "evaluation")
      * @return the held lock
      * @throws IllegalStateException when another run (in this or another process) holds it
      * @throws UncheckedIOException when the file cannot be opened
      */
-    static RunLock acquire(Path file) {
+    public static DirectoryLock acquire(Path file, String holder) {
         FileChannel channel = null;
         try {
             channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -45,13 +47,13 @@ final class RunLock implements AutoCloseable {
             }
             if (lock == null) {
                 channel.close();
-                throw new IllegalStateException("another synth run is using " + file.getParent()
+                throw new IllegalStateException("another " + holder + " is using " + file.getParent()
                         + " (lock file " + file + " is held); wait for it or use another output directory");
             }
             channel.truncate(0);
             channel.write(ByteBuffer.wrap(("pid " + ProcessHandle.current().pid() + "\n")
                     .getBytes(StandardCharsets.UTF_8)));
-            return new RunLock(channel, lock);
+            return new DirectoryLock(channel, lock);
         } catch (IOException e) {
             try {
                 if (channel != null) {
@@ -71,7 +73,7 @@ final class RunLock implements AutoCloseable {
             lock.release();
             channel.close();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot release the run lock: " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot release the lock on the run directory: " + e.getMessage(), e);
         }
     }
 }

@@ -1,0 +1,152 @@
+package dev.dpo4j.eval.report;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.UncheckedIOException;
+import java.util.List;
+
+/**
+ * Renders an {@link EvalReport} as one self-contained HTML page: inline CSS and inline SVG
+ * charts, no JavaScript and no external URL, so the file can be mailed, archived or opened
+ * offline.
+ *
+ * <p>The page holds a summary paragraph; the contenders table and a QA-score distribution
+ * chart (grouped bars per score, one colour per contender); the pairwise table and a
+ * win-rate chart (bars with 95% CI whiskers and a line at parity); the paired differences;
+ * training curves (loss, rewards/accuracies, rewards/margins, eval_loss against the step);
+ * and the settings. Every piece of text is HTML-escaped.
+ */
+public final class HtmlReport {
+
+    private static final JsonMapper PRETTY = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+
+    private static final String CSS = """
+            body { margin: 0; background: #f6f7f9; color: #1f2328;
+                   font: 15px/1.5 -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; }
+            main { max-width: 1240px; margin: 0 auto; padding: 24px 32px 48px; }
+            h1 { font-size: 26px; margin: 8px 0 4px; }
+            h2 { font-size: 19px; margin: 32px 0 10px; padding-bottom: 4px; border-bottom: 1px solid #d8dce1; }
+            p.summary { max-width: 900px; color: #3b4148; }
+            p.note { font-size: 13px; color: #656d76; margin: 6px 0 0; }
+            table { border-collapse: collapse; background: #fff; margin: 8px 0; font-size: 14px; }
+            th, td { border: 1px solid #d8dce1; padding: 6px 10px; text-align: left; vertical-align: top; }
+            th { background: #eef1f4; font-weight: 600; }
+            td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+            tbody tr:nth-child(even) td { background: #fafbfc; }
+            .ci { display: block; color: #656d76; font-size: 12px; }
+            .model { color: #656d76; font-size: 12px; }
+            .swatch { display: inline-block; width: 10px; height: 10px; margin-right: 6px; border-radius: 2px; }
+            figure { margin: 12px 0; background: #fff; border: 1px solid #d8dce1; border-radius: 6px;
+                     padding: 8px; display: inline-block; }
+            figcaption { font-size: 13px; color: #656d76; margin: 2px 6px 4px; }
+            .charts { display: flex; flex-wrap: wrap; gap: 12px; }
+            svg.chart { display: block; max-width: 100%; height: auto; font-size: 11px; }
+            svg .grid { stroke: #e6e9ed; stroke-width: 1; }
+            svg .axis { stroke: #57606a; stroke-width: 1; }
+            svg .whisker { stroke: #24292f; stroke-width: 1.5; }
+            svg .parity { stroke: #cf222e; stroke-width: 1; stroke-dasharray: 4 3; }
+            svg .series { stroke-width: 2; stroke-linejoin: round; }
+            svg .tick { fill: #57606a; }
+            svg .label, svg .legend { fill: #24292f; font-size: 12px; }
+            svg .value { fill: #24292f; font-size: 11px; font-weight: 600; }
+            svg .axis-title { fill: #57606a; font-size: 12px; }
+            svg .chart-title { fill: #24292f; font-size: 13px; font-weight: 600; }
+            pre { background: #fff; border: 1px solid #d8dce1; border-radius: 6px; padding: 10px 14px;
+                  font-size: 12.5px; overflow-x: auto; }
+            footer { margin-top: 36px; font-size: 12px; color: #8c959f; }
+            """;
+
+    private HtmlReport() {
+    }
+
+    /**
+     * Renders the report.
+     *
+     * @param report the report
+     * @param curves training curves to chart (may be empty or null: no curves section)
+     * @return the HTML document
+     */
+    public static String render(EvalReport report, List<TrainingCurve> curves) {
+        List<TrainingCurve> runs = curves == null ? List.of() : curves;
+        StringBuilder html = new StringBuilder(32_768);
+        html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+                .append("<title>").append(Html.escape(report.title())).append("</title>\n")
+                .append("<style>\n").append(CSS).append("</style>\n</head>\n<body>\n<main>\n")
+                .append("<h1>").append(Html.escape(report.title())).append("</h1>\n")
+                .append("<p class=\"summary\">").append(Html.escape(String.join(" ", Summary.sentences(report))))
+                .append("</p>\n");
+        contenders(html, report);
+        pairwise(html, report);
+        differences(html, report);
+        curves(html, runs);
+        settings(html, report);
+        html.append("<footer>Generated by dpo4j. Intervals: 95% percentile bootstrap over items; ")
+                .append("p-values: exact sign test (pairwise) and paired sign-flip test (differences).</footer>\n")
+                .append("</main>\n</body>\n</html>\n");
+        return html.toString();
+    }
+
+    private static void contenders(StringBuilder html, EvalReport report) {
+        if (report.contenders().isEmpty()) {
+            return;
+        }
+        html.append("<h2>Contenders</h2>\n").append(HtmlTables.contenders(report.contenders()));
+        String chart = ScoreChart.render(report.contenders());
+        if (!chart.isEmpty()) {
+            figure(html, chart, "Share of each contender's outputs by QA score (questions a judge answered "
+                    + "correctly from the output alone).");
+        }
+    }
+
+    private static void pairwise(StringBuilder html, EvalReport report) {
+        if (report.pairwise().isEmpty()) {
+            return;
+        }
+        html.append("<h2>Pairwise judging</h2>\n").append(HtmlTables.pairwise(report.pairwise()))
+                .append("<p class=\"note\">Each item is judged in both orders; items where the two orders ")
+                .append("disagree count as ties (column \u201cinconsistent\u201d). Adjusted win rate = ")
+                .append("(wins + \u00bd ties) / n.</p>\n");
+        figure(html, WinRateChart.render(report.pairwise(), report.contenders()),
+                "Adjusted win rate of model A with its 95% confidence interval; the dashed line marks parity.");
+    }
+
+    private static void differences(StringBuilder html, EvalReport report) {
+        if (report.differences().isEmpty()) {
+            return;
+        }
+        html.append("<h2>Paired differences</h2>\n").append(HtmlTables.differences(report.differences()))
+                .append("<p class=\"note\">Per-item difference A \u2212 B on the same items; p-values below ")
+                .append("0.05 are in bold.</p>\n");
+    }
+
+    private static void curves(StringBuilder html, List<TrainingCurve> runs) {
+        List<String> charts = CurveChart.renderAll(runs);
+        if (charts.isEmpty()) {
+            return;
+        }
+        html.append("<h2>Training curves</h2>\n<div class=\"charts\">\n");
+        for (String chart : charts) {
+            html.append("<figure>\n").append(chart).append("</figure>\n");
+        }
+        html.append("</div>\n");
+    }
+
+    private static void settings(StringBuilder html, EvalReport report) {
+        if (report.settings().isEmpty()) {
+            return;
+        }
+        try {
+            html.append("<h2>Settings</h2>\n<pre>").append(Html.escape(PRETTY.writeValueAsString(report.settings())))
+                    .append("</pre>\n");
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void figure(StringBuilder html, String svg, String caption) {
+        html.append("<figure>\n").append(svg).append("<figcaption>").append(Html.escape(caption))
+                .append("</figcaption>\n</figure>\n");
+    }
+}

@@ -1,0 +1,102 @@
+package dev.dpo4j.examples.quickstart;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * The settings of {@code dpo4j quickstart}. {@link #defaults(Path)} is the run the README describes
+ * (under 10 minutes on 2 CPU cores); {@link #small(Path)} is the smaller run the test makes.
+ *
+ * @param outputDir where everything goes: data/, model/, synth/, dpo/, eval/
+ * @param sftArticles articles the tiny model is trained on from scratch (highlights as targets)
+ * @param faultyRate share of those articles whose highlights name the distracting entity instead of the
+ *     right one (noisy references, as real ones are): the SFT base learns the mistake, DPO is to unlearn it
+ * @param pairArticles articles the base model writes candidate summaries for (the DPO data)
+ * @param evalArticles held-out articles base and tuned model are compared on
+ * @param hiddenSize the tiny Llama's width (4 layers of attention heads of 16)
+ * @param layers its number of decoder layers
+ * @param sftSteps optimizer steps of the from-scratch training
+ * @param sftBatchSize examples per step
+ * @param sftLearningRate its peak learning rate (cosine schedule, 5 % warmup)
+ * @param candidates summaries sampled per article for the pairs
+ * @param sampleTemperature sampling temperature of the candidates
+ * @param dpoEpochs passes over the pairs
+ * @param dpoLearningRate DPO's learning rate for the LoRA weights
+ * @param beta DPO's beta
+ * @param evalTemperature sampling temperature of the evaluation (0 = greedy)
+ * @param seed seed of the corpus, the initial weights, the sampling and the data order
+ */
+public record QuickstartConfig(Path outputDir, int sftArticles, double faultyRate, int pairArticles, int evalArticles, int hiddenSize,
+                               int layers, int sftSteps, int sftBatchSize, double sftLearningRate, int candidates,
+                               double sampleTemperature, int dpoEpochs, double dpoLearningRate, double beta,
+                               double evalTemperature, long seed) {
+
+    /** Validates every field once. */
+    public QuickstartConfig {
+        Objects.requireNonNull(outputDir, "outputDir");
+        positive("sft_articles", sftArticles);
+        if (!(faultyRate >= 0 && faultyRate <= 1)) {
+            throw new IllegalArgumentException("faulty_rate must be in [0, 1], got " + faultyRate);
+        }
+        positive("pair_articles", pairArticles);
+        if (evalArticles < 2) {
+            throw new IllegalArgumentException("eval_articles must be >= 2 for a confidence interval, got " + evalArticles);
+        }
+        if (hiddenSize < 16 || hiddenSize % 16 != 0) {
+            throw new IllegalArgumentException("hidden_size must be a positive multiple of 16, got " + hiddenSize);
+        }
+        positive("layers", layers);
+        positive("sft_steps", sftSteps);
+        positive("sft_batch_size", sftBatchSize);
+        if (candidates < 2) {
+            throw new IllegalArgumentException("candidates must be >= 2 to make pairs, got " + candidates);
+        }
+        positive("dpo_epochs", dpoEpochs);
+        if (!(sftLearningRate > 0) || !(dpoLearningRate > 0) || !(beta > 0)) {
+            throw new IllegalArgumentException("learning rates and beta must be > 0");
+        }
+        if (sampleTemperature < 0 || evalTemperature < 0) {
+            throw new IllegalArgumentException("temperatures must be >= 0");
+        }
+    }
+
+    /**
+     * The README's run: 3,000 articles to learn from (30 % with a faulty highlight), 600 for pairs,
+     * 300 held out.
+     *
+     * @param outputDir the run directory
+     * @return the settings
+     */
+    public static QuickstartConfig defaults(Path outputDir) {
+        return new QuickstartConfig(outputDir, 3000, 0.3, 600, 300, 64, 2, 3000, 16, 1e-2, 8, 1.5, 3, 1e-3, 0.1, 1.0, 42);
+    }
+
+    /**
+     * A run small enough for a test (about a minute): every stage, on a base model trained for 500
+     * steps only. It checks the pipeline, not the size of DPO's gain.
+     *
+     * @param outputDir the run directory
+     * @return the settings
+     */
+    public static QuickstartConfig small(Path outputDir) {
+        return new QuickstartConfig(outputDir, 600, 0.3, 60, 30, 64, 2, 500, 16, 1e-2, 4, 1.5, 1, 1e-3, 0.1, 1.0, 42);
+    }
+
+    /**
+     * The same run with another seed.
+     *
+     * @param value the seed
+     * @return a copy
+     */
+    public QuickstartConfig withSeed(long value) {
+        return new QuickstartConfig(outputDir, sftArticles, faultyRate, pairArticles, evalArticles, hiddenSize, layers, sftSteps,
+                sftBatchSize, sftLearningRate, candidates, sampleTemperature, dpoEpochs, dpoLearningRate, beta,
+                evalTemperature, value);
+    }
+
+    private static void positive(String name, int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(name + " must be >= 1, got " + value);
+        }
+    }
+}

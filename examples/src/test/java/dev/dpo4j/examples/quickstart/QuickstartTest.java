@@ -1,0 +1,68 @@
+package dev.dpo4j.examples.quickstart;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dpo4j.eval.report.ContenderResult;
+import dev.dpo4j.eval.report.PairedDifference;
+import dev.dpo4j.examples.cli.Dpo4jCli;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code dpo4j quickstart --small} end to end: every stage runs, the report has both models judged on
+ * every held-out article, the paired difference is the difference of the means, report.html is
+ * written, and a rerun in the same folder asks neither the base model nor the judge anything and gives
+ * the same report. (The size of DPO's gain is a property of the full run, measured in docs/quickstart.md;
+ * this small run's base model is trained for 500 steps only.)
+ */
+class QuickstartTest {
+
+    @Test
+    void smallRunCompletesEveryStageAndARerunResumes(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("run");
+        StringWriter stdout = new StringWriter();
+        StringWriter stderr = new StringWriter();
+        int code = Dpo4jCli.run(new PrintWriter(stdout, true), new PrintWriter(stderr, true),
+                "quickstart", "--small", "--output", out.toString());
+        assertEquals(0, code, stderr.toString());
+        String printed = stdout.toString();
+        assertTrue(printed.contains(Quickstart.BASE) && printed.contains(Quickstart.TUNED), printed);
+        assertTrue(printed.contains("paired QA difference") && printed.contains("report: "), printed);
+
+        QuickstartConfig config = QuickstartConfig.small(out);
+        ByteArrayOutputStream again = new ByteArrayOutputStream();
+        QuickstartResult rerun = Quickstart.run(config, new PrintStream(again, true, StandardCharsets.UTF_8));
+        String second = again.toString(StandardCharsets.UTF_8);
+        assertTrue(second.contains("trained by an earlier run"), second);
+        assertEquals(0, rerun.pairs().requestsSent(), "the rerun asked the base model or the judge again");
+
+        ContenderResult base = rerun.contender(Quickstart.BASE);
+        ContenderResult tuned = rerun.contender(Quickstart.TUNED);
+        assertEquals(config.evalArticles(), base.outputs());
+        assertEquals(config.evalArticles(), tuned.outputs());
+        assertEquals(config.evalArticles(), base.qa().judged());
+        assertEquals(config.evalArticles(), tuned.qa().judged());
+        assertTrue(rerun.dpoPairs() > 0, "no pairs");
+        assertEquals(config.pairArticles(), rerun.pairs().articlesIn());
+
+        PairedDifference gain = rerun.qaGain();
+        assertEquals(config.evalArticles(), gain.meanDifference().n());
+        // mean over articles of (tuned − base) equals mean(tuned) − mean(base), which the report computes apart
+        assertEquals(tuned.qa().meanScore().value() - base.qa().meanScore().value(), gain.meanDifference().value(), 1e-9);
+        assertEquals(config.evalArticles(), gain.aBetter() + gain.bBetter() + gain.equal());
+
+        assertTrue(Files.isRegularFile(out.resolve("model/model.safetensors")));
+        assertTrue(Files.isRegularFile(out.resolve("dpo/adapter_model.safetensors")));
+        String html = Files.readString(rerun.html());
+        assertTrue(html.contains("<svg") && html.contains(Quickstart.TUNED));
+        assertTrue(printed.contains(rerun.html().toAbsolutePath().toString()), printed);
+    }
+}
