@@ -1,8 +1,5 @@
 package dev.dpo4j.eval;
 
-import dev.dpo4j.core.chat.ChatModel;
-import dev.dpo4j.core.chat.ChatRequest;
-import dev.dpo4j.core.chat.ChatResponse;
 import dev.dpo4j.data.synth.Article;
 import dev.dpo4j.data.synth.CandidateWriter;
 import dev.dpo4j.data.synth.SynthConfig;
@@ -43,7 +40,7 @@ public record EvalItem(String id, String prompt, String reference, Article artic
      */
     public static EvalItem summarization(Article article, SynthConfig config) {
         Objects.requireNonNull(article, "article");
-        String prompt = new CandidateWriter(new PromptOnly(), config).prompt(article);
+        String prompt = config.prompts().summarizePrompt(article);
         return new EvalItem(article.id(), prompt, article.highlights(), article);
     }
 
@@ -57,18 +54,5 @@ public record EvalItem(String id, String prompt, String reference, Article artic
      */
     public static EvalItem instruction(String id, String prompt) {
         return new EvalItem(id, prompt, null, null);
-    }
-
-    /** A model that is never asked: {@link CandidateWriter#prompt} only renders the template. */
-    private static final class PromptOnly implements ChatModel {
-        @Override
-        public ChatResponse chat(ChatRequest request) {
-            throw new UnsupportedOperationException("only used to render the summarization prompt");
-        }
-
-        @Override
-        public String name() {
-            return "prompt-only";
-        }
     }
 }

@@ -3,6 +3,7 @@ package dev.dpo4j.eval;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dpo4j.data.synth.StableHash;
 import java.util.Objects;
 
 /**
@@ -28,7 +29,7 @@ record Generation(String text, String finishReason, String promptSha256) {
      * @return 64 hex digits
      */
     static String promptDigest(String prompt) {
-        return EvalHash.sha256Hex(prompt);
+        return StableHash.sha256Hex(prompt);
     }
 
     /** @return {@code {"text", "finish_reason", "prompt_sha256"}} */

@@ -4,6 +4,7 @@ import dev.dpo4j.core.chat.ChatChoice;
 import dev.dpo4j.core.chat.ChatModel;
 import dev.dpo4j.core.chat.ChatRequest;
 import dev.dpo4j.core.chat.ChatResponse;
+import dev.dpo4j.data.synth.QuestionWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +47,7 @@ final class GenerationStage {
      * @return a seed in {@code [0, 2^31)}
      */
     static long seed(long runSeed, String itemId) {
-        return EvalHash.seed(runSeed, "eval", itemId, 0);
+        return QuestionWriter.seed(runSeed, "eval", itemId, 0);
     }
 
     /**

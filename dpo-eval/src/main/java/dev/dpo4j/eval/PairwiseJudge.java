@@ -8,15 +8,16 @@ import dev.dpo4j.core.chat.ChatModel;
 import dev.dpo4j.core.chat.ChatRequest;
 import dev.dpo4j.core.chat.ChatResponse;
 import dev.dpo4j.core.chat.ResponseFormat;
+import dev.dpo4j.data.synth.QuestionWriter;
+import dev.dpo4j.data.synth.StableHash;
 import dev.dpo4j.data.synth.SynthConfig;
+import dev.dpo4j.data.synth.SynthPrompts;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Objects;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Asks the judge which of two responses to one instruction is better, as MT-Bench's pairwise
@@ -39,7 +40,6 @@ public final class PairwiseJudge {
 
     private static final String TEMPLATE = resource("pairwise.txt");
     private static final JsonNode SCHEMA = schema(resource("pairwise_verdict.schema.json"));
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*(\\w+)\\s*}}");
 
     /** The result of one item from the first contender's point of view. */
     public enum Outcome {
@@ -72,10 +72,11 @@ public final class PairwiseJudge {
      * @return the request
      */
     public ChatRequest request(String instruction, String first, String second) {
-        String prompt = render(Map.of("instruction", instruction, "response_a", first, "response_b", second));
+        String prompt = SynthPrompts.render(TEMPLATE,
+                Map.of("instruction", instruction, "response_a", first, "response_b", second));
         ChatRequest.Builder b = ChatRequest.user(prompt)
                 .optTemperature(config.judgeTemperature())
-                .optSeed(EvalHash.seed(config.seed(), "pairwise", EvalHash.sha256Hex(instruction, first, second), 0))
+                .optSeed(QuestionWriter.seed(config.seed(), "pairwise", StableHash.sha256Hex(instruction, first, second), 0))
                 .optResponseFormat(ResponseFormat.jsonSchema(FORMAT_NAME, SCHEMA));
         if (config.judgeMaxTokens() != null) {
             b.optMaxTokens(config.judgeMaxTokens());
@@ -148,19 +149,7 @@ public final class PairwiseJudge {
      * @return 64 hex digits
      */
     public static String fingerprint() {
-        return EvalHash.sha256Hex(TEMPLATE, SCHEMA.toString());
-    }
-
-    /** Replaces every placeholder in one pass, so a response holding {{response_b}} stays as it is. */
-    private static String render(Map<String, String> values) {
-        Matcher m = PLACEHOLDER.matcher(TEMPLATE);
-        StringBuilder out = new StringBuilder(TEMPLATE.length() + 1024);
-        while (m.find()) {
-            String value = values.get(m.group(1));
-            m.appendReplacement(out, Matcher.quoteReplacement(value == null ? m.group() : value));
-        }
-        m.appendTail(out);
-        return out.toString();
+        return StableHash.sha256Hex(TEMPLATE, SCHEMA.toString());
     }
 
     private static String resource(String name) {

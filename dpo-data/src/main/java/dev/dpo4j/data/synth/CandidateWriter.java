@@ -4,7 +4,6 @@ import dev.dpo4j.core.chat.ChatException;
 import dev.dpo4j.core.chat.ChatModel;
 import dev.dpo4j.core.chat.ChatRequest;
 import dev.dpo4j.core.chat.ChatResponse;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -35,7 +34,7 @@ public final class CandidateWriter {
      * @return the prompt text
      */
     public String prompt(Article article) {
-        return SynthPrompts.render(config.prompts().summarize(), Map.of("article", article.text()));
+        return config.prompts().summarizePrompt(article);
     }
 
     /**

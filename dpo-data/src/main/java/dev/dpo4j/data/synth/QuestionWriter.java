@@ -96,7 +96,7 @@ public final class QuestionWriter {
      * @param k the summary index, or -1
      * @return a seed in {@code [0, 2^31)}
      */
-    static long seed(long runSeed, String stage, String articleId, int k) {
+    public static long seed(long runSeed, String stage, String articleId, int k) {
         return StableHash.of(Long.toString(runSeed), stage, articleId, Integer.toString(k)) & 0x7fff_ffffL;
     }
 }

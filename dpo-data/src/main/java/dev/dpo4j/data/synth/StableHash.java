@@ -12,7 +12,7 @@ import java.util.HexFormat;
  * {@code ("ab", "c")} and {@code ("a", "bc")} differ. Used for sampling seeds, the train/valid
  * split and seeded draws, so a rerun makes the same choices.
  */
-final class StableHash {
+public final class StableHash {
 
     private StableHash() {
     }
@@ -23,7 +23,7 @@ final class StableHash {
      * @param parts the strings to hash, in order
      * @return the first 8 bytes of their SHA-256, big-endian
      */
-    static long of(String... parts) {
+    public static long of(String... parts) {
         return ByteBuffer.wrap(digest("SHA-256", parts)).getLong();
     }
 
@@ -53,7 +53,7 @@ final class StableHash {
      * @param parts the strings to hash
      * @return the hex digest
      */
-    static String sha256Hex(String... parts) {
+    public static String sha256Hex(String... parts) {
         return HexFormat.of().formatHex(digest("SHA-256", parts));
     }
 

@@ -210,13 +210,24 @@ public record SynthPrompts(String questionWriter, String summarize, String qaJud
     }
 
     /**
+     * The summarization instruction with the article: what the base model is asked for a summary,
+     * the prompt of the training rows, and what an evaluation asks every contender.
+     *
+     * @param article the article
+     * @return the prompt text
+     */
+    public String summarizePrompt(Article article) {
+        return render(summarize, Map.of("article", article.text()));
+    }
+
+    /**
      * Replaces every {@code {{name}}} in one pass.
      *
      * @param template the template
      * @param values the value of each placeholder
      * @return the text
      */
-    static String render(String template, Map<String, String> values) {
+    public static String render(String template, Map<String, String> values) {
         Matcher m = PLACEHOLDER.matcher(template);
         StringBuilder out = new StringBuilder(template.length() + 256);
         while (m.find()) {

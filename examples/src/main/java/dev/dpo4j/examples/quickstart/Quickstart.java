@@ -125,7 +125,7 @@ public final class Quickstart {
         List<SftExample> examples = new ArrayList<>(articles.size());
         try (Tokenizer tokenizer = Tokenizer.load(dir)) {
             for (NewsArticle a : articles) {
-                examples.add(new SftExample(tokenizer.encodePrompt(EvalItem.summarization(a.toArticle(), synth).prompt()),
+                examples.add(new SftExample(tokenizer.encodePrompt(synth.prompts().summarizePrompt(a.toArticle())),
                         tokenizer.encodeCompletion(a.highlights(), true)));
             }
         }
