@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
         description = {"Run the whole pipeline offline: a synthetic news corpus, a tiny Llama trained from scratch to "
                 + "summarise it, candidates judged by an embedded QA judge, DPO with LoRA, and an evaluation of base vs "
                 + "tuned on held-out articles (report.html).",
-            "About 5-10 minutes on 2 CPU cores; a rerun resumes where the last one stopped."})
+            "About 7 minutes on 2 CPU cores; a rerun resumes where the last one stopped."})
 final class QuickstartCommand implements Callable<Integer> {
 
     @Spec
@@ -33,7 +33,8 @@ final class QuickstartCommand implements Callable<Integer> {
             description = "Run folder (default: ${DEFAULT-VALUE}).")
     Path output;
 
-    @Option(names = "--small", description = "The smaller run the tests make (fewer articles and steps; about half the time).")
+    @Option(names = "--small",
+            description = "The smaller run the tests make (the same base model, half the pair and held-out articles).")
     boolean small;
 
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the corpus, weights, sampling and data order (default 42).")

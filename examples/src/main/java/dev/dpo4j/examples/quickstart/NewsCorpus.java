@@ -40,15 +40,18 @@ public final class NewsCorpus {
     }
 
     /**
-     * Generates articles whose highlights are wrong at the given rate: a faulty highlight names the
-     * story's distracting entity (the rival, the other city) instead of the right one, as real
-     * reference summaries sometimes do. A model trained on them learns to make the same mistake at
-     * about that rate; the articles and questions are those of {@link #generate(int, long, int)}.
+     * Generates articles whose highlights are vague at the given rate: a vague highlight keeps its
+     * first sentence and replaces the second, which states two or three of the five facts, with
+     * {@value Pools#VAGUE} — a lazy reference, as real reference summaries sometimes are. A model
+     * trained on them ends its summaries that way at about that rate, whatever the article, so the
+     * summaries it samples for one article differ in how many facts they state; that is what a QA
+     * judge rewards and DPO learns from. The articles and questions are those of
+     * {@link #generate(int, long, int)}.
      *
      * @param count how many
      * @param seed the generator's seed
      * @param firstIndex the index of the first article
-     * @param faultyRate the share of faulty highlights, in [0, 1]
+     * @param faultyRate the share of vague highlights, in [0, 1]
      * @return the articles
      */
     public static List<NewsArticle> generate(int count, long seed, int firstIndex, double faultyRate) {
@@ -92,6 +95,7 @@ public final class NewsCorpus {
         for (String text : Pools.FILLERS) {
             Collections.addAll(words, text.split(" "));
         }
+        Collections.addAll(words, Pools.VAGUE.split(" "));
         words.removeIf(w -> w.isEmpty() || w.startsWith("{"));
         return List.copyOf(words);
     }

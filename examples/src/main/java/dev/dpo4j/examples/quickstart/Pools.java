@@ -45,6 +45,12 @@ final class Pools {
             "The region has seen strong growth this decade .",
             "A spokesperson declined to comment any further today .");
 
+    /**
+     * What a vague reference summary says instead of its second sentence: true of every story and
+     * stating none of its facts, so a summary that ends with it answers fewer questions.
+     */
+    static final String VAGUE = "No other details were given .";
+
     private Pools() {
     }
 }

@@ -9,12 +9,14 @@ import java.util.stream.IntStream;
 /**
  * The three kinds of story in the quickstart corpus. Each fills a lead sentence, two fact sentences,
  * a sentence about a distracting entity, the highlights and five questions from the {@link Pools}.
+ * The highlights are two sentences: the first states two or three of the facts, the second the rest;
+ * a vague highlight replaces the second with {@link Pools#VAGUE}.
  */
 enum StoryKind {
     /** A company opens a factory: company, city, cost, jobs, day; another company's plant distracts. */
     FACTORY {
         @Override
-        NewsArticle write(String id, Random r, boolean confuse) {
+        NewsArticle write(String id, Random r, boolean vague) {
             String org = pick(r, Pools.ORGS);
             String org2 = other(r, Pools.ORGS, org);
             String city = pick(r, Pools.CITIES);
@@ -33,15 +35,15 @@ enum StoryKind {
                     List.of("The factory will cost " + cost + " million dollars .",
                             "It is expected to create " + jobs + " jobs in the area ."),
                     "Last year " + org2 + " closed a plant in " + city2 + " .",
-                    (confuse ? org2 : org) + " will open a factory in " + city + " . It will cost " + cost + " million dollars and create "
-                            + jobs + " jobs , the company said on " + day + " .",
+                    highlights(org + " will open a factory in " + city + " .", "It will cost " + cost
+                            + " million dollars and create " + jobs + " jobs , the company said on " + day + " .", vague),
                     qs);
         }
     },
     /** An election: winner, city, party, share of the vote, day; the runner-up distracts. */
     ELECTION {
         @Override
-        NewsArticle write(String id, Random r, boolean confuse) {
+        NewsArticle write(String id, Random r, boolean vague) {
             String person = pick(r, Pools.PEOPLE);
             String rival = other(r, Pools.PEOPLE, person);
             String city = pick(r, Pools.CITIES);
@@ -60,15 +62,15 @@ enum StoryKind {
                     List.of(person + " won " + share + " percent of the vote .",
                             person + " leads the " + party + " in the city council ."),
                     "The rival candidate " + rival + " of the " + party2 + " conceded defeat .",
-                    (confuse ? rival : person) + " of the " + party + " was elected mayor of " + city + " with " + share
-                            + " percent of the vote , officials said on " + day + " .",
+                    highlights(person + " of the " + party + " was elected mayor of " + city + " .", "The winner took "
+                            + share + " percent of the vote , officials said on " + day + " .", vague),
                     qs);
         }
     },
     /** A storm: city, wind speed, homes without power, the mayor, day; another town's mayor distracts. */
     STORM {
         @Override
-        NewsArticle write(String id, Random r, boolean confuse) {
+        NewsArticle write(String id, Random r, boolean vague) {
             String city = pick(r, Pools.CITIES);
             String city2 = other(r, Pools.CITIES, city);
             String wind = number(r, 3);
@@ -87,8 +89,8 @@ enum StoryKind {
                     List.of("About " + homes + " homes lost power , said mayor " + person + " .",
                             "Mayor " + person + " said crews would work through the night ."),
                     "Mayor " + person2 + " of " + city2 + " said the storm would weaken before it arrived .",
-                    "A storm with winds of " + wind + " km per hour hit " + city + " on " + day + " . About " + homes
-                            + " homes lost power , mayor " + (confuse ? person2 : person) + " said .",
+                    highlights("A storm with winds of " + wind + " km per hour hit " + city + " on " + day + " .", "About "
+                            + homes + " homes lost power , mayor " + person + " said .", vague),
                     qs);
         }
     };
@@ -101,11 +103,11 @@ enum StoryKind {
      *
      * @param id the article id
      * @param random the corpus generator's random source
-     * @param confuse whether the highlights name the distracting entity instead of the right one
-     *     (a faulty reference, as real reference summaries sometimes are)
+     * @param vague whether the highlights' second sentence is {@link Pools#VAGUE} instead of the facts
+     *     it should state (a lazy reference, as real reference summaries sometimes are)
      * @return the article
      */
-    abstract NewsArticle write(String id, Random random, boolean confuse);
+    abstract NewsArticle write(String id, Random random, boolean vague);
 
     /** The number ranges any kind uses (all kinds share the table). */
     int[][] numberRanges() {
@@ -118,6 +120,11 @@ enum StoryKind {
         List<String> texts = new ArrayList<>(List.of(a.text(), a.highlights()));
         a.questions().questions().forEach(q -> texts.add(q.question()));
         return texts;
+    }
+
+    /** The two highlight sentences, or the first and {@link Pools#VAGUE}. */
+    private static String highlights(String first, String second, boolean vague) {
+        return first + " " + (vague ? Pools.VAGUE : second);
     }
 
     private static String pick(Random r, List<String> pool) {

@@ -46,21 +46,28 @@ class NewsCorpusTest {
     }
 
     @Test
-    void faultyHighlightsMissExactlyOneFactAtTheGivenRate() {
+    void vagueHighlightsKeepTheFirstSentenceAndDropTheOtherFactsAtTheGivenRate() {
         List<NewsArticle> clean = NewsCorpus.generate(1000, 5, 0);
         List<NewsArticle> faulty = NewsCorpus.generate(1000, 5, 0, 0.3);
-        int wrong = 0;
+        int vague = 0;
         for (int i = 0; i < clean.size(); i++) {
-            assertEquals(clean.get(i).text(), faulty.get(i).text());
-            assertEquals(clean.get(i).questions(), faulty.get(i).questions());
-            int score = FactMatcher.correctCount(faulty.get(i).highlights(), faulty.get(i).questions());
-            assertTrue(score == 5 || score == 4, "score " + score);
-            if (score == 4) {
-                wrong++;
+            NewsArticle c = clean.get(i);
+            NewsArticle f = faulty.get(i);
+            assertEquals(c.text(), f.text());
+            assertEquals(c.questions(), f.questions());
+            int score = FactMatcher.correctCount(f.highlights(), f.questions());
+            if (f.highlights().equals(c.highlights())) {
+                assertEquals(5, score);
+                continue;
             }
+            vague++;
+            String first = c.highlights().substring(0, c.highlights().indexOf(" . ") + 2);
+            assertEquals(first + " " + Pools.VAGUE, f.highlights());
+            // the first sentence states the who and where (and, for a storm, the wind and day): 2 or 3 facts
+            assertTrue(score == 2 || score == 3, f.id() + " states " + score + ": " + f.highlights());
         }
         // 1000 draws at 0.3: the count is Binomial(1000, 0.3), sd ≈ 14.5; ±5 sd is 227..373
-        assertTrue(wrong > 227 && wrong < 373, "faulty highlights: " + wrong);
+        assertTrue(vague > 227 && vague < 373, "vague highlights: " + vague);
     }
 
     @Test
