@@ -2,9 +2,11 @@ package dev.dpo4j.data.format;
 
 import dev.dpo4j.core.tokenizer.ChatMessage;
 import dev.dpo4j.data.Content;
+import dev.dpo4j.data.PreferenceExample;
 import dev.dpo4j.data.io.DataRow;
 import dev.dpo4j.data.io.DatasetException;
 import java.util.List;
+import java.util.Set;
 
 /** Splits a chosen/rejected pair that holds its prompt inside it into prompt and answers. */
 final class Conversations {
@@ -54,6 +56,24 @@ final class Conversations {
         return new Split(Content.messages(chosen.subList(0, last)),
                 Content.messages(List.of(chosen.get(last))),
                 Content.messages(List.of(rejected.get(last))));
+    }
+
+    /**
+     * The example of a row whose {@code chosen} and {@code rejected} columns are whole
+     * conversations: both read as message lists, split by {@link #lastTurn}, and every column
+     * but {@code consumed} kept as metadata.
+     *
+     * @param row the row
+     * @param format the format's name, for the messages' errors
+     * @param consumed the columns the example's fields come from
+     * @return the example
+     * @throws DatasetException naming the field when a column is not a conversation or the two
+     *     do not split
+     */
+    static PreferenceExample lastTurnExample(DataRow row, String format, Set<String> consumed) {
+        Split split = lastTurn(row, RowFields.messages(row, "chosen", format), RowFields.messages(row, "rejected", format));
+        return new PreferenceExample(split.prompt(), split.chosen(), split.rejected(), RowFields.metadata(row, consumed),
+                row.location());
     }
 
     /**

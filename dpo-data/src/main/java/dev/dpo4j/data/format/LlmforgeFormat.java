@@ -42,9 +42,6 @@ public final class LlmforgeFormat extends NamedFormat {
 
     @Override
     public PreferenceExample adapt(DataRow row) {
-        Conversations.Split split = Conversations.lastTurn(row,
-                RowFields.messages(row, "chosen", name()), RowFields.messages(row, "rejected", name()));
-        return new PreferenceExample(split.prompt(), split.chosen(), split.rejected(),
-                RowFields.metadata(row, CONSUMED), row.location());
+        return Conversations.lastTurnExample(row, name(), CONSUMED);
     }
 }

@@ -33,9 +33,6 @@ public final class UltraFeedbackFormat extends NamedFormat {
     @Override
     public PreferenceExample adapt(DataRow row) {
         RowFields.text(row, "prompt");
-        Conversations.Split split = Conversations.lastTurn(row,
-                RowFields.messages(row, "chosen", name()), RowFields.messages(row, "rejected", name()));
-        return new PreferenceExample(split.prompt(), split.chosen(), split.rejected(),
-                RowFields.metadata(row, CONSUMED), row.location());
+        return Conversations.lastTurnExample(row, name(), CONSUMED);
     }
 }

@@ -69,14 +69,12 @@ final class DataPrepareCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the split (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "YAML file of option defaults (snake_case keys).")
-    Path config;
+    @Mixin
+    ConfigOption config;
 
     @Override
     public Integer call() throws IOException {
-        if (config != null && spec.commandLine().getDefaultValueProvider() instanceof YamlDefaults yaml) {
-            yaml.checkKeys(spec, "data prepare");
-        }
+        config.checkKeys(spec);
         PreferenceDataset.Builder b = PreferenceDataset.builder()
                 .addSource(input.open())
                 .optDedup(!keepDuplicates)

@@ -110,14 +110,12 @@ final class DataSynthCommand implements Callable<Integer> {
     @Option(names = "--retry-rejects", description = "Ask again the requests an earlier run rejected.")
     boolean retryRejects;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "YAML file of option defaults (snake_case keys).")
-    Path config;
+    @Mixin
+    ConfigOption config;
 
     @Override
     public Integer call() {
-        if (config != null && spec.commandLine().getDefaultValueProvider() instanceof YamlDefaults yaml) {
-            yaml.checkKeys(spec, "data synth");
-        }
+        config.checkKeys(spec);
         SynthConfig settings = settings();
         Dataset rows = input.open();
         try (OpenAiChatClient judgeClient = judge.judge();

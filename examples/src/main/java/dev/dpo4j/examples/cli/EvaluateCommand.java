@@ -122,14 +122,12 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--retry-failures", description = "Ask again the requests an earlier run recorded as failed.")
     boolean retryFailures;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "YAML file of option defaults (snake_case keys).")
-    Path config;
+    @Mixin
+    ConfigOption config;
 
     @Override
     public Integer call() {
-        if (config != null && spec.commandLine().getDefaultValueProvider() instanceof YamlDefaults yaml) {
-            yaml.checkKeys(spec, "evaluate");
-        }
+        config.checkKeys(spec);
         // 1. every flag checked before a model is loaded or a request sent
         ContenderSpecs specs = ContenderSpecs.parse(model, noBase, adapters, merged, endpoints, pairwise);
         checkSettings(specs);

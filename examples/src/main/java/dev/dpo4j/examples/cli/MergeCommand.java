@@ -15,6 +15,7 @@ import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -52,16 +53,12 @@ final class MergeCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     String maxShardSize;
 
-    @Option(names = "--config", paramLabel = "FILE",
-            description = "YAML file of option defaults (keys in snake_case, e.g. max_shard_size: 2GB).")
-    Path config;
+    @Mixin
+    ConfigOption config;
 
     @Override
     public Integer call() throws Exception {
-        if (config != null && spec.commandLine().getParent() != null
-                && spec.commandLine().getParent().getDefaultValueProvider() instanceof YamlDefaults yaml) {
-            yaml.checkKeys(spec, spec.name());
-        }
+        config.checkKeys(spec);
         long maxShardBytes = parseSize(maxShardSize);
         PeftAdapter peft = PeftAdapters.read(adapter);
         Path base = new HubClient(HubSettings.fromEnvironment(System.getenv())).resolveModel(model);

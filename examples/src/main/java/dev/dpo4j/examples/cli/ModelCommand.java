@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
@@ -42,9 +43,8 @@ abstract class ModelCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Keep the rows already in --output and continue after them.")
     boolean resume;
 
-    @Option(names = "--config", paramLabel = "FILE",
-            description = "YAML file of option defaults (keys in snake_case, e.g. max_new_tokens: 64).")
-    Path config;
+    @Mixin
+    ConfigOption config;
 
     /** Reads all input rows; bad lines fail with file:line. */
     List<JsonlRow> readRows() throws IOException {
@@ -57,12 +57,7 @@ abstract class ModelCommand implements Callable<Integer> {
 
     /** Loads the model on the chosen device. */
     CausalLm loadModel() {
-        if (config != null && spec.commandLine().getParent() != null) {
-            Object provider = spec.commandLine().getParent().getDefaultValueProvider();
-            if (provider instanceof YamlDefaults yaml) {
-                yaml.checkKeys(spec, spec.name());
-            }
-        }
+        config.checkKeys(spec);
         if (batchSize < 1) {
             throw new IllegalArgumentException("--batch-size must be >= 1, got " + batchSize);
         }

@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -40,14 +41,12 @@ final class QuickstartCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the corpus, weights, sampling and data order (default 42).")
     Long seed;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "YAML file of option defaults (snake_case keys).")
-    Path config;
+    @Mixin
+    ConfigOption config;
 
     @Override
     public Integer call() throws IOException {
-        if (config != null && spec.commandLine().getDefaultValueProvider() instanceof YamlDefaults yaml) {
-            yaml.checkKeys(spec, "quickstart");
-        }
+        config.checkKeys(spec);
         QuickstartConfig settings = small ? QuickstartConfig.small(output) : QuickstartConfig.defaults(output);
         if (seed != null) {
             settings = settings.withSeed(seed);

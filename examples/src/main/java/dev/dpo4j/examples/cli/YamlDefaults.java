@@ -62,10 +62,10 @@ final class YamlDefaults implements IDefaultValueProvider {
     /**
      * Checks that every key names an option of the command.
      *
-     * @param spec the command's options
-     * @param command the command name, for the message
+     * @param spec the command's options; its qualified name ({@code dpo4j data synth}) goes in the message
      */
-    void checkKeys(picocli.CommandLine.Model.CommandSpec spec, String command) {
+    void checkKeys(picocli.CommandLine.Model.CommandSpec spec) {
+        String command = spec.qualifiedName();
         if (root == null || !root.isObject()) {
             return;
         }
@@ -73,8 +73,8 @@ final class YamlDefaults implements IDefaultValueProvider {
             String key = it.next();
             String option = "--" + key.replace('_', '-');
             if (spec.findOption(option) == null) {
-                throw new IllegalArgumentException(file + ": unknown key '" + key + "' for 'dpo4j " + command
-                        + "' (see dpo4j " + command + " --help)");
+                throw new IllegalArgumentException(file + ": unknown key '" + key + "' for '" + command + "' (see "
+                        + command + " --help)");
             }
         }
     }

@@ -3,7 +3,8 @@ package dev.dpo4j.examples.quickstart;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dpo4j.core.io.JsonlReader;
+import dev.dpo4j.eval.EvalFiles;
 import dev.dpo4j.eval.report.ContenderResult;
 import dev.dpo4j.eval.report.PairedDifference;
 import dev.dpo4j.examples.cli.Dpo4jCli;
@@ -12,11 +13,9 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -83,15 +82,8 @@ class QuickstartTest {
 
     /** How many of a contender's held-out summaries contain the vague references' sentence. */
     private static long vagueOutputs(Path run, String contender) throws IOException {
-        ObjectMapper json = new ObjectMapper();
-        try (Stream<String> lines = Files.lines(run.resolve("eval/generations/" + contender + ".jsonl"))) {
-            return lines.filter(l -> !l.isBlank()).map(l -> {
-                try {
-                    return json.readTree(l).path("text").asText();
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }).filter(t -> t.contains(Pools.VAGUE)).count();
+        try (JsonlReader generations = JsonlReader.open(new EvalFiles(run.resolve("eval")).generations(contender))) {
+            return generations.stream().filter(g -> g.text("text").orElse("").contains(Pools.VAGUE)).count();
         }
     }
 }
