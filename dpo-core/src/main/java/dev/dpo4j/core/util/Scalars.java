@@ -25,8 +25,11 @@ public final class Scalars {
      * @return the scalar array
      */
     public static NDArray of(NDArray like, double v) {
-        try (NDArray shared = like.getManager().create(v)) { // float64, backed by a Java buffer
-            return shared.toType(like.getDataType(), true); // a copy the engine owns
+        // DJL's toType(t, true) is the native tensor.to(dtype), which returns an alias, not a copy, when
+        // the type already matches: on its own it would leave a float64 scalar in the Java buffer.
+        try (NDArray shared = like.getManager().create(v); // float64, backed by a Java buffer
+             NDArray owned = shared.duplicate()) { // torch clone: memory the engine owns
+            return owned.toType(like.getDataType(), true); // converted, or an alias of the clone
         }
     }
 

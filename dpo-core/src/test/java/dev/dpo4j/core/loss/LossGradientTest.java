@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
+import dev.dpo4j.core.util.ScalarsTest;
 import org.junit.jupiter.api.Test;
 
 /** Gradients reach the policy log-probs through every loss, and match analytic and numeric derivatives. */
@@ -81,7 +82,8 @@ class LossGradientTest {
 
     @Test
     void everyLossGradientMatchesCentralDifferences() {
-        // autograd ∂loss/∂pc_i and ∂loss/∂pr_i against (loss(x + h) − loss(x − h)) / 2h in float64
+        // autograd ∂loss/∂pc_i and ∂loss/∂pr_i against (loss(x + h) − loss(x − h)) / 2h in float64, with
+        // the direct memory churned before backward (float64 scalars once stayed in freed Java buffers)
         LossSettings s = new LossSettings(0.1, 0.1, 0.05);
         double h = 1e-5;
         for (LossType type : LossType.values()) {
@@ -92,8 +94,11 @@ class LossGradientTest {
                 pr.setRequiresGradient(true);
                 PreferenceLoss loss = type.create();
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                    gc.backward(loss.loss(new PreferenceLogps(pc, pr, m.create(RC), m.create(RR), m.create(CL),
-                            m.create(RL)), s));
+                    NDArray value = loss.loss(new PreferenceLogps(pc, pr, m.create(RC), m.create(RR), m.create(CL),
+                            m.create(RL)), s);
+                    // a garbage collection between forward and backward must not change the gradient
+                    ScalarsTest.churnDirectMemory();
+                    gc.backward(value);
                 }
                 // a loss that ignores an input (sft: the rejected side) leaves it no gradient; DJL then
                 // returns float32 zeros, hence the cast
