@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  * {@code pairwise_verdict}). Every request is counted under its logical key (see
  * {@link EvalScript}) on arrival; a key in the script's faults fails with a {@link ChatException}
  * as a client does after its retries; a shared countdown throws {@link Crash} to simulate the
- * process dying.
+ * process dying: the request that spends it and every later one (a negative countdown never crashes).
  */
 final class ScriptedModel implements ChatModel {
 
@@ -102,7 +102,9 @@ final class ScriptedModel implements ChatModel {
         String format = request.responseFormat() == null ? null : request.responseFormat().name();
         String key = key(format, prompt, id);
         asked.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
-        if (crashCountdown.getAndDecrement() == 0) {
+        // Stays at 0 once spent: a request in flight on another thread must not succeed and be journaled
+        // after the crash just because the crashing thread has not stopped the run yet.
+        if (crashCountdown.getAndUpdate(left -> left > 0 ? left - 1 : left) == 0) {
             throw new Crash();
         }
         if (script.faults.contains(key)) {

@@ -53,7 +53,10 @@ final class FakeChatModel implements ChatModel {
     final Map<String, AtomicInteger> asked = new ConcurrentHashMap<>();
     final List<ChatRequest> requests = Collections.synchronizedList(new ArrayList<>());
     final List<Structured> structured = Collections.synchronizedList(new ArrayList<>());
-    /** Requests (over every fake sharing it) left before a {@link SimulatedCrash}; negative for never. */
+    /**
+     * Requests (over every fake sharing it) answered before a {@link SimulatedCrash}; once it is spent, that
+     * request and every later one crash, as nothing answers after a kill; negative for never.
+     */
     private final AtomicInteger crashCountdown;
 
     FakeChatModel(String name, int concurrency, SynthScript script, AtomicInteger crashCountdown) {
@@ -92,7 +95,9 @@ final class FakeChatModel implements ChatModel {
             key = "J|" + id + "|" + judgeSeeds.get(request.seed());
         }
         asked.computeIfAbsent(key, x -> new AtomicInteger()).incrementAndGet();
-        if (crashCountdown.getAndDecrement() == 0) {
+        // Stays at 0 once spent: a request in flight on another thread must not succeed and be journaled
+        // after the crash just because the crashing thread has not stopped the run yet.
+        if (crashCountdown.getAndUpdate(left -> left > 0 ? left - 1 : left) == 0) {
             throw new SimulatedCrash();
         }
         if (request.responseFormat() == null) {
