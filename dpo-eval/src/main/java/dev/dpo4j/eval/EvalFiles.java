@@ -43,7 +43,7 @@ public record EvalFiles(Path dir) {
      * @return {@code pairwise/<a>__vs__<b>.jsonl}: both orders' verdicts per item
      */
     public Path pairwise(String a, String b) {
-        return dir.resolve("pairwise").resolve(a + "__vs__" + b + ".jsonl");
+        return dir.resolve("pairwise").resolve(new EvalSettings.Pair(a, b).key() + ".jsonl");
     }
 
     /** @return {@code eval.json}: the settings that decide the requests, checked on a rerun */

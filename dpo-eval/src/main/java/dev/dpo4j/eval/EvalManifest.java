@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dpo4j.core.io.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -43,7 +43,7 @@ final class EvalManifest {
             // Compare with the values as they read back from JSON: a long seed reads as an int.
             ObjectNode now = (ObjectNode) MAPPER.readTree(MAPPER.writeValueAsBytes(expected));
             if (!Files.exists(file)) {
-                writeAtomically(file, MAPPER.writeValueAsBytes(now));
+                AtomicFiles.write(file, MAPPER.writeValueAsBytes(now));
                 return;
             }
             JsonNode found = MAPPER.readTree(file.toFile());
@@ -58,7 +58,7 @@ final class EvalManifest {
                         + String.join("; ", diffs) + "); rerun with the same settings or use a new output directory");
             }
             if (!merged.equals(stored)) {
-                writeAtomically(file, MAPPER.writeValueAsBytes(merged));
+                AtomicFiles.write(file, MAPPER.writeValueAsBytes(merged));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or write " + file + ": " + e.getMessage(), e);
@@ -81,19 +81,5 @@ final class EvalManifest {
                 diffs.add(prefix + name + ": " + old + " in the directory, " + value + " now");
             }
         }
-    }
-
-    /**
-     * Writes bytes to a temporary file beside the target and moves it into place, so the target is
-     * either the old or the new content, never half written.
-     *
-     * @param file the target
-     * @param bytes the content
-     * @throws IOException when writing or moving fails
-     */
-    static void writeAtomically(Path file, byte[] bytes) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.write(tmp, bytes);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 }

@@ -43,6 +43,10 @@ record EvalSettings(EvalFiles files, List<Contender> contenders, ChatModel judge
      * @param b the second contender's name
      */
     record Pair(String a, String b) {
+        /** @return {@code <a>__vs__<b>}, the pair's name in its journal's file name and in the report */
+        String key() {
+            return a + "__vs__" + b;
+        }
     }
 
     /**

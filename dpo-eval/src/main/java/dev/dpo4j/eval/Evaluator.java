@@ -259,7 +259,7 @@ public final class Evaluator {
                 require(names.contains(p.a()), "optPairwise: '" + p.a() + "' is not a contender " + names);
                 require(names.contains(p.b()), "optPairwise: '" + p.b() + "' is not a contender " + names);
                 require(!p.a().equals(p.b()), "optPairwise: a contender cannot be compared with itself ('" + p.a() + "')");
-                require(files.add(p.a() + "__vs__" + p.b()) && !files.contains(p.b() + "__vs__" + p.a()),
+                require(files.add(p.key()) && !files.contains(new EvalSettings.Pair(p.b(), p.a()).key()),
                         "optPairwise: the pair " + p.a() + " / " + p.b() + " is given twice");
             }
             require(judge != null || !Boolean.TRUE.equals(qa), "optQa(true) needs a judge (optJudge)");

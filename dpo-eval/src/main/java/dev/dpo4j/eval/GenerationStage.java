@@ -4,6 +4,7 @@ import dev.dpo4j.core.chat.ChatChoice;
 import dev.dpo4j.core.chat.ChatModel;
 import dev.dpo4j.core.chat.ChatRequest;
 import dev.dpo4j.core.chat.ChatResponse;
+import dev.dpo4j.core.io.JsonlJournal;
 import dev.dpo4j.data.synth.QuestionWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -61,7 +62,7 @@ final class GenerationStage {
      */
     Map<String, Journaled<Generation>> run(Contender contender, List<EvalItem> items) {
         Path file = settings.files().generations(contender.name());
-        Map<String, Journaled<Generation>> all = EvalJournal.load(file, "item_id", Generation::fromJson,
+        Map<String, Journaled<Generation>> all = Journaled.load(file, "item_id", Generation::fromJson,
                 !settings.retryFailures());
         List<StageRunner.Task<Generation>> tasks = new ArrayList<>();
         int reused = 0;
@@ -79,7 +80,7 @@ final class GenerationStage {
             reused++;
         }
         all.putAll(new StageRunner<Generation>("generate " + contender.name(), "req", "item_id", Generation::toJson,
-                settings.progress()).run(tasks, EvalJournal.open(file), settings.threads(contender.model()), reused));
+                settings.progress()).run(tasks, JsonlJournal.open(file), settings.threads(contender.model()), reused));
         return all;
     }
 

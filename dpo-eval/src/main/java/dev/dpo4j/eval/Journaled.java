@@ -3,6 +3,12 @@ package dev.dpo4j.eval;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dpo4j.core.io.JsonlJournal;
+import dev.dpo4j.core.io.JsonlRow;
+import dev.dpo4j.data.io.DatasetException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -70,5 +76,34 @@ record Journaled<T>(String key, T value, Failure failure) {
             return new Journaled<>(key.asText(), null, Failure.fromJson(line.get("failed")));
         }
         return new Journaled<>(key.asText(), parse.apply(line), null);
+    }
+
+    /**
+     * Reads a stage's journal ({@link JsonlJournal#read}) into entries by key; a later line for a key
+     * wins (a failure asked again with {@code optRetryFailures}).
+     *
+     * @param path the file; a missing file is empty
+     * @param keyField the key's field name
+     * @param parse reads a value from a line
+     * @param keepFailures false to leave failures out, so they are asked again
+     * @param <T> the value's type
+     * @return the entries in file order of their first line
+     * @throws DatasetException naming file and line when a line is not a valid entry
+     */
+    static <T> Map<String, Journaled<T>> load(Path path, String keyField, Function<JsonNode, T> parse,
+            boolean keepFailures) {
+        Map<String, Journaled<T>> entries = new LinkedHashMap<>();
+        for (JsonlRow row : JsonlJournal.read(path)) {
+            Journaled<T> entry;
+            try {
+                entry = fromJson(row.value(), keyField, parse);
+            } catch (IllegalArgumentException e) {
+                throw new DatasetException(row.source(), row.lineNumber(), "not a valid journal line: " + e.getMessage());
+            }
+            if (entry.ok() || keepFailures) {
+                entries.put(entry.key(), entry);
+            }
+        }
+        return entries;
     }
 }

@@ -64,6 +64,15 @@ public final class PairwiseJudge {
     }
 
     /**
+     * The prompt template, {@code dev/dpo4j/eval/pairwise.txt}.
+     *
+     * @return the template text, with {@code {{instruction}}}, {@code {{response_a}}} and {@code {{response_b}}}
+     */
+    public static String template() {
+        return TEMPLATE;
+    }
+
+    /**
      * The request comparing two responses, {@code first} shown as "Response A".
      *
      * @param instruction the instruction both responses answer

@@ -1,5 +1,6 @@
 package dev.dpo4j.eval;
 
+import dev.dpo4j.core.io.JsonlJournal;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +35,7 @@ final class PairwiseStage {
     Map<String, Journaled<PairVerdicts>> run(EvalSettings.Pair pair, List<EvalItem> items,
             Map<String, Journaled<Generation>> outputsA, Map<String, Journaled<Generation>> outputsB) {
         Path file = settings.files().pairwise(pair.a(), pair.b());
-        Map<String, Journaled<PairVerdicts>> all = EvalJournal.load(file, "item_id", PairVerdicts::fromJson,
+        Map<String, Journaled<PairVerdicts>> all = Journaled.load(file, "item_id", PairVerdicts::fromJson,
                 !settings.retryFailures());
         List<StageRunner.Task<PairVerdicts>> tasks = new ArrayList<>();
         int reused = 0;
@@ -55,7 +56,7 @@ final class PairwiseStage {
         }
         all.putAll(new StageRunner<PairVerdicts>("pairwise " + pair.a() + " vs " + pair.b(), "item", "item_id",
                 PairVerdicts::toJson, settings.progress())
-                .run(tasks, EvalJournal.open(file), settings.threads(settings.judge()), reused));
+                .run(tasks, JsonlJournal.open(file), settings.threads(settings.judge()), reused));
         return all;
     }
 }

@@ -1,5 +1,6 @@
 package dev.dpo4j.eval;
 
+import dev.dpo4j.core.io.JsonlJournal;
 import dev.dpo4j.data.synth.Article;
 import dev.dpo4j.data.synth.Judgement;
 import dev.dpo4j.data.synth.QaJudge;
@@ -41,7 +42,7 @@ final class QaStage {
      */
     Map<String, Journaled<QuestionSet>> questions(List<EvalItem> items) {
         Path file = settings.files().questions();
-        Map<String, Journaled<QuestionSet>> all = EvalJournal.load(file, "article_id", QuestionSet::fromJson,
+        Map<String, Journaled<QuestionSet>> all = Journaled.load(file, "article_id", QuestionSet::fromJson,
                 !settings.retryFailures());
         Map<String, Article> articles = new LinkedHashMap<>();
         for (EvalItem item : items) {
@@ -59,7 +60,7 @@ final class QaStage {
             }
         }
         all.putAll(new StageRunner<QuestionSet>("questions", "req", "article_id", QuestionSet::toJson,
-                settings.progress()).run(tasks, EvalJournal.open(file), settings.threads(settings.judge()), reused));
+                settings.progress()).run(tasks, JsonlJournal.open(file), settings.threads(settings.judge()), reused));
         return all;
     }
 
@@ -76,7 +77,7 @@ final class QaStage {
     Map<String, Journaled<Judgement>> judge(Contender contender, List<EvalItem> items,
             Map<String, Journaled<Generation>> outputs, Map<String, Journaled<QuestionSet>> questions) {
         Path file = settings.files().qa(contender.name());
-        Map<String, Journaled<Judgement>> all = EvalJournal.load(file, "item_id", Judgement::fromJson,
+        Map<String, Journaled<Judgement>> all = Journaled.load(file, "item_id", Judgement::fromJson,
                 !settings.retryFailures());
         List<StageRunner.Task<Judgement>> tasks = new ArrayList<>();
         int reused = 0;
@@ -95,7 +96,7 @@ final class QaStage {
             tasks.add(new StageRunner.Task<>(item.id(), () -> qaJudge.judge(summary, set.value())));
         }
         all.putAll(new StageRunner<Judgement>("qa " + contender.name(), "req", "item_id", Judgement::toJson,
-                settings.progress()).run(tasks, EvalJournal.open(file), settings.threads(settings.judge()), reused));
+                settings.progress()).run(tasks, JsonlJournal.open(file), settings.threads(settings.judge()), reused));
         return all;
     }
 }

@@ -216,7 +216,7 @@ final class ReportBuilder {
             }
             inconsistent += v.value().inconsistent() ? 1 : 0;
         }
-        ObjectNode counts = notJudged.putObject(p.a() + "__vs__" + p.b());
+        ObjectNode counts = notJudged.putObject(p.key());
         counts.put("judge_failed", judgeFailed);
         counts.put("output_missing", noOutput);
         double[] x = values.stream().mapToDouble(Double::doubleValue).toArray();

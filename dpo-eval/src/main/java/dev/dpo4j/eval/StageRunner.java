@@ -1,6 +1,7 @@
 package dev.dpo4j.eval;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dpo4j.core.io.JsonlJournal;
 import dev.dpo4j.core.util.ProgressBar;
 import java.io.PrintStream;
 import java.util.List;
@@ -62,7 +63,7 @@ final class StageRunner<T> {
      * @return the new entries by key
      * @throws Error or RuntimeException: the first fatal cause, after the pool stopped
      */
-    Map<String, Journaled<T>> run(List<Task<T>> tasks, EvalJournal journal, int threads, int reused) {
+    Map<String, Journaled<T>> run(List<Task<T>> tasks, JsonlJournal journal, int threads, int reused) {
         Map<String, Journaled<T>> done = new ConcurrentHashMap<>();
         AtomicReference<Throwable> fatal = new AtomicReference<>();
         AtomicInteger failed = new AtomicInteger();
@@ -104,7 +105,7 @@ final class StageRunner<T> {
         return done;
     }
 
-    private void send(Task<T> task, EvalJournal journal, Map<String, Journaled<T>> done,
+    private void send(Task<T> task, JsonlJournal journal, Map<String, Journaled<T>> done,
             AtomicReference<Throwable> fatal, AtomicInteger failed, ProgressBar bar, int reused, ExecutorService pool) {
         if (fatal.get() != null) {
             return;

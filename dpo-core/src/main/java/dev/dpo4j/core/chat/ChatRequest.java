@@ -83,6 +83,16 @@ public record ChatRequest(
     }
 
     /**
+     * This request with other messages and every other field the same.
+     *
+     * @param newMessages the messages to send instead
+     * @return the new request
+     */
+    public ChatRequest withMessages(List<ChatMessage> newMessages) {
+        return new ChatRequest(model, newMessages, temperature, topP, maxTokens, n, seed, stop, responseFormat);
+    }
+
+    /**
      * A builder holding this request's fields, to change some of them.
      *
      * @return a builder

@@ -10,6 +10,11 @@
  * a long job can be resumed by counting the rows already written
  * ({@link dev.dpo4j.core.io.JsonlWriter#countLines(java.nio.file.Path)}) and appending.
  *
+ * <p>{@link dev.dpo4j.core.io.JsonlJournal} is the journal of a resumable job that many threads
+ * append to (dpo-data's synthetic pipeline, dpo-eval's evaluator), and
+ * {@link dev.dpo4j.core.io.AtomicFiles} writes a small file whole or not at all (manifests,
+ * reports, stage configs).
+ *
  * <p>Lines are separated by {@code \n}; a {@code \r} before it and a UTF-8 byte order mark
  * at the start of the file are ignored; lines holding only spaces, tabs or carriage returns
  * are blank and skipped. See <a href="https://jsonlines.org/">jsonlines.org</a>.

@@ -1,6 +1,7 @@
 package dev.dpo4j.data.synth;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.dpo4j.core.io.JsonlJournal;
 import dev.dpo4j.core.io.JsonlRow;
 import dev.dpo4j.data.io.DatasetException;
 import java.nio.file.Path;
@@ -64,7 +65,7 @@ final class ResumeState {
     }
 
     private static void read(Path file, Consumer<JsonNode> use) {
-        for (JsonlRow row : Journal.read(file)) {
+        for (JsonlRow row : JsonlJournal.read(file)) {
             try {
                 use.accept(row.value());
             } catch (IllegalArgumentException e) {

@@ -5,11 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dpo4j.core.io.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -89,24 +89,10 @@ final class RunManifest {
                 }
                 return;
             }
-            writeAtomically(file, MAPPER.writeValueAsBytes(expected));
+            AtomicFiles.write(file, MAPPER.writeValueAsBytes(expected));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or write " + file + ": " + e.getMessage(), e);
         }
-    }
-
-    /**
-     * Writes bytes to a temporary file beside the target and moves it into place, so the target is
-     * either the old or the new content, never half written.
-     *
-     * @param file the target
-     * @param bytes the content
-     * @throws IOException when writing or moving fails
-     */
-    static void writeAtomically(Path file, byte[] bytes) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.write(tmp, bytes);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static Iterator<String> union(JsonNode a, JsonNode b) {

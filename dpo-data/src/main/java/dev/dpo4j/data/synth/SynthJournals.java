@@ -1,5 +1,6 @@
 package dev.dpo4j.data.synth;
 
+import dev.dpo4j.core.io.JsonlJournal;
 import java.util.List;
 
 /**
@@ -12,8 +13,8 @@ import java.util.List;
  * @param rejects {@code rejects.jsonl}
  * @param articles {@code articles.jsonl}
  */
-record SynthJournals(Journal questions, Journal summaries, Journal judgements, Journal rejects, Journal articles)
-        implements AutoCloseable {
+record SynthJournals(JsonlJournal questions, JsonlJournal summaries, JsonlJournal judgements, JsonlJournal rejects,
+        JsonlJournal articles) implements AutoCloseable {
 
     /**
      * Opens the journals of a directory.
@@ -22,14 +23,15 @@ record SynthJournals(Journal questions, Journal summaries, Journal judgements, J
      * @return the journals
      */
     static SynthJournals open(SynthFiles files) {
-        return new SynthJournals(Journal.open(files.questions()), Journal.open(files.summaries()),
-                Journal.open(files.judgements()), Journal.open(files.rejects()), Journal.open(files.articles()));
+        return new SynthJournals(JsonlJournal.open(files.questions()), JsonlJournal.open(files.summaries()),
+                JsonlJournal.open(files.judgements()), JsonlJournal.open(files.rejects()),
+                JsonlJournal.open(files.articles()));
     }
 
     /** Closes every journal; later appends throw. */
     @Override
     public void close() {
-        for (Journal j : List.of(questions, summaries, judgements, rejects, articles)) {
+        for (JsonlJournal j : List.of(questions, summaries, judgements, rejects, articles)) {
             j.close();
         }
     }

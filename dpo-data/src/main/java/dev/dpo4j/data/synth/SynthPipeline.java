@@ -3,6 +3,7 @@ package dev.dpo4j.data.synth;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.dpo4j.core.chat.ChatModel;
+import dev.dpo4j.core.io.AtomicFiles;
 import dev.dpo4j.core.io.DirectoryLock;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -149,7 +150,7 @@ public final class SynthPipeline {
             }
             long[] rows = new PairRows(config, candidates).write(new TreeMap<>(outcomes).values(), files);
             SynthReport report = report(outcomes.values(), skipped, rows, progress);
-            RunManifest.writeAtomically(files.report(), MAPPER.writeValueAsBytes(report.toJson()));
+            AtomicFiles.write(files.report(), MAPPER.writeValueAsBytes(report.toJson()));
             return report;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + files.report() + ": " + e.getMessage(), e);

@@ -59,6 +59,11 @@ public record SynthPrompts(String questionWriter, String summarize, String qaJud
     /** File name of the answers schema. */
     public static final String ANSWER_SCHEMA = "qa_answers.schema.json";
 
+    /** The {@code response_format} name of the question writer's answer. */
+    public static final String QUESTION_SET_FORMAT = "question_set";
+    /** The {@code response_format} name of the QA judge's answer. */
+    public static final String QA_ANSWERS_FORMAT = "qa_answers";
+
     private static final String RESOURCE_DIR = "/dev/dpo4j/data/synth/";
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*(\\w+)\\s*}}");
@@ -186,7 +191,7 @@ public record SynthPrompts(String questionWriter, String summarize, String qaJud
      * @return a strict json_schema format named {@code question_set}
      */
     public ResponseFormat questionFormat(int n) {
-        return ResponseFormat.jsonSchema("question_set", withArrayLength(questionSchema, "questions", n));
+        return ResponseFormat.jsonSchema(QUESTION_SET_FORMAT, withArrayLength(questionSchema, "questions", n));
     }
 
     /**
@@ -196,7 +201,7 @@ public record SynthPrompts(String questionWriter, String summarize, String qaJud
      * @return a strict json_schema format named {@code qa_answers}
      */
     public ResponseFormat answerFormat(int n) {
-        return ResponseFormat.jsonSchema("qa_answers", withArrayLength(answerSchema, "answers", n));
+        return ResponseFormat.jsonSchema(QA_ANSWERS_FORMAT, withArrayLength(answerSchema, "answers", n));
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.dpo4j.data.synth;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dpo4j.core.chat.ChatException;
+import dev.dpo4j.core.io.JsonlJournal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -128,7 +129,7 @@ final class SynthRunner implements AutoCloseable {
 
     /** Reuses a journaled answer or rejection, or sends the request on the pool. */
     private <T> CompletableFuture<StageResult<T>> ask(SynthStage stage, String id, int k, T journaled,
-            Supplier<T> call, Function<T, ObjectNode> json, Journal journal, ExecutorService pool) {
+            Supplier<T> call, Function<T, ObjectNode> json, JsonlJournal journal, ExecutorService pool) {
         if (journaled != null) {
             progress.reused(1);
             return CompletableFuture.completedFuture(new StageResult<>(journaled, null));
@@ -151,7 +152,7 @@ final class SynthRunner implements AutoCloseable {
 
     /** Sends one request and journals its answer, or its rejection. */
     private <T> StageResult<T> send(SynthStage stage, String id, int k, Supplier<T> call,
-            Function<T, ObjectNode> json, Journal journal) {
+            Function<T, ObjectNode> json, JsonlJournal journal) {
         if (fatal.get() != null) {
             throw new CancellationException("the run has stopped");
         }

@@ -6,14 +6,9 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dpo4j.core.io.AtomicFiles;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Objects;
 
@@ -142,27 +137,8 @@ public record EvalReport(String title, int examples, List<ContenderResult> conte
      * @throws IOException if a file cannot be written
      */
     public void write(Path dir, List<TrainingCurve> curves) throws IOException {
-        Files.createDirectories(dir);
-        writeAtomically(dir.resolve(JSON_FILE), MAPPER.writeValueAsString(toJson()) + "\n");
-        writeAtomically(dir.resolve(MARKDOWN_FILE), toMarkdown());
-        writeAtomically(dir.resolve(HTML_FILE), HtmlReport.render(this, curves == null ? List.of() : curves));
-    }
-
-    private static void writeAtomically(Path target, String text) throws IOException {
-        Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
-        try {
-            // createTempFile makes the file private (rw-------); a report is meant to be shared.
-            if (Files.getFileStore(temp).supportsFileAttributeView(PosixFileAttributeView.class)) {
-                Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-r--r--"));
-            }
-            Files.writeString(temp, text, StandardCharsets.UTF_8);
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        AtomicFiles.writeString(dir.resolve(JSON_FILE), MAPPER.writeValueAsString(toJson()) + "\n");
+        AtomicFiles.writeString(dir.resolve(MARKDOWN_FILE), toMarkdown());
+        AtomicFiles.writeString(dir.resolve(HTML_FILE), HtmlReport.render(this, curves == null ? List.of() : curves));
     }
 }

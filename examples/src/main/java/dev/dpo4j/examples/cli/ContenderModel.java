@@ -113,8 +113,7 @@ final class ContenderModel implements ChatModel {
         if (messages == null) {
             return request;
         }
-        return new ChatRequest(request.model(), messages, request.temperature(), request.topP(), request.maxTokens(),
-                request.n(), request.seed(), request.stop(), request.responseFormat());
+        return request.withMessages(messages);
     }
 
     /**

@@ -14,10 +14,7 @@ import dev.dpo4j.core.tokenizer.ChatMessage;
 import dev.dpo4j.data.synth.Question;
 import dev.dpo4j.data.synth.QuestionSet;
 import dev.dpo4j.data.synth.SynthPrompts;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import dev.dpo4j.eval.PairwiseJudge;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -60,17 +57,9 @@ public final class EmbeddedJudge implements ChatModel {
     /** The name this judge reports: in metadata, cache keys and question sets. */
     public static final String NAME = "embedded-judge";
 
-    /** Schema name of dpo-data's question-writing request. */
-    public static final String QUESTION_SET = "question_set";
-
-    /** Schema name of dpo-data's QA answering request. */
-    public static final String QA_ANSWERS = "qa_answers";
-
-    /** Schema name of dpo-eval's pairwise comparison request. */
-    public static final String PAIRWISE_VERDICT = "pairwise_verdict";
-
-    /** Where dpo-eval keeps its pairwise prompt template. */
-    public static final String PAIRWISE_RESOURCE = "/dev/dpo4j/eval/pairwise.txt";
+    private static final String QUESTION_SET = SynthPrompts.QUESTION_SET_FORMAT;
+    private static final String QA_ANSWERS = SynthPrompts.QA_ANSWERS_FORMAT;
+    private static final String PAIRWISE_VERDICT = PairwiseJudge.FORMAT_NAME;
 
     /** Requests worth keeping in flight: answering costs microseconds and takes no lock. */
     private static final int MAX_CONCURRENCY = 16;
@@ -90,7 +79,7 @@ public final class EmbeddedJudge implements ChatModel {
      * @throws IllegalArgumentException when two articles share an id or a text
      */
     public EmbeddedJudge(List<NewsArticle> articles) {
-        this(articles, SynthPrompts.defaults().qaJudge(), pairwiseTemplate());
+        this(articles, SynthPrompts.defaults().qaJudge(), PairwiseJudge.template());
     }
 
     /**
@@ -163,24 +152,6 @@ public final class EmbeddedJudge implements ChatModel {
     @Override
     public int maxConcurrency() {
         return MAX_CONCURRENCY;
-    }
-
-    /**
-     * dpo-eval's pairwise prompt template, read from the classpath.
-     *
-     * @return the template text
-     * @throws IllegalStateException when dpo-eval's resource is not on the classpath
-     */
-    public static String pairwiseTemplate() {
-        try (InputStream in = EmbeddedJudge.class.getResourceAsStream(PAIRWISE_RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException("resource " + PAIRWISE_RESOURCE + " is missing: dpo-eval is not on "
-                        + "the classpath");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read resource " + PAIRWISE_RESOURCE + ": " + e.getMessage(), e);
-        }
     }
 
     /** {"questions": [...]}: the first n of the quoted article's questions. */

@@ -211,8 +211,7 @@ public final class Quickstart {
                         + " (sft_steps) or sample more candidates");
             }
             progress.printf("dpo: %d pairs, sigmoid loss + SFT on chosen (RPO), LoRA r 8 on all linear layers, beta %s,"
-                    + " %d epochs%n", rows.size(),
-                    config.beta(), config.dpoEpochs());
+                    + " %d epochs%n", rows.size(), config.beta(), config.dpoEpochs());
             try (LoraModel lora = LoraModel.create(lm.model(), train.loraConfig(), train.seed())) {
                 new DpoTrainer(lora, train, dir, modelDir.toString(), progress).train(rows, List.of(), false);
             }

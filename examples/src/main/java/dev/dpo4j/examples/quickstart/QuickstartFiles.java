@@ -3,11 +3,10 @@ package dev.dpo4j.examples.quickstart;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedWriter;
+import dev.dpo4j.core.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /** The quickstart's small files: article rows, the from-scratch loss curve, stage completion stamps. */
@@ -56,14 +55,10 @@ final class QuickstartFiles {
     }
 
     private static void writeLines(Path file, List<? extends JsonNode> rows) throws IOException {
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (BufferedWriter w = Files.newBufferedWriter(tmp)) {
-            for (JsonNode row : rows) {
-                w.write(JSON.writeValueAsString(row));
-                w.write('\n');
-            }
+        StringBuilder text = new StringBuilder();
+        for (JsonNode row : rows) {
+            text.append(JSON.writeValueAsString(row)).append('\n');
         }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.writeString(file, text.toString());
     }
 }

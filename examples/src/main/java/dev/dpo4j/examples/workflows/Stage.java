@@ -4,11 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import dev.dpo4j.core.io.AtomicFiles;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -100,9 +99,7 @@ public record Stage(String name, List<String> command, ObjectNode keys) {
         Path file = configFile(configsDir);
         String text = "# " + origin + "\n# Rerun this stage alone with:\n#   " + commandLine(file) + "\n"
                 + YAML.writeValueAsString(keys);
-        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(temp, text, StandardCharsets.UTF_8);
-        Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+        AtomicFiles.writeString(file, text);
         return file;
     }
 }

@@ -1,9 +1,6 @@
-package dev.dpo4j.data.synth;
+package dev.dpo4j.core.io;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.dpo4j.core.io.JsonlReader;
-import dev.dpo4j.core.io.JsonlRow;
-import dev.dpo4j.core.io.JsonlWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -12,18 +9,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * An append-only JSONL file that many threads write to, one flushed line per call. A line cut
- * short by a kill is removed before appending ({@link JsonlWriter#append(Path)}), and
- * {@link #read(Path)} repairs the file the same way before reading, so the two agree on what was
- * written. Once {@link #close() closed} (at the end of a run, or when the run fails) further
- * appends throw, so nothing is recorded after a crash was detected.
+ * An append-only JSONL file that many threads write to, one flushed line per call: the journal of a
+ * resumable job (synthetic data, evaluation). A line cut short by a kill is removed before appending
+ * ({@link JsonlWriter#append(Path)}), and {@link #read(Path)} repairs the file the same way before
+ * reading, so the two agree on what was written. Once {@link #close() closed} (at the end of a run,
+ * or when the run fails) further appends throw, so nothing is recorded after a crash was detected.
  */
-final class Journal implements AutoCloseable {
+public final class JsonlJournal implements AutoCloseable {
 
     private final JsonlWriter writer;
     private boolean open = true;
 
-    private Journal(JsonlWriter writer) {
+    private JsonlJournal(JsonlWriter writer) {
         this.writer = writer;
     }
 
@@ -34,9 +31,9 @@ final class Journal implements AutoCloseable {
      * @return the journal
      * @throws UncheckedIOException when it cannot be opened
      */
-    static Journal open(Path path) {
+    public static JsonlJournal open(Path path) {
         try {
-            return new Journal(JsonlWriter.append(path));
+            return new JsonlJournal(JsonlWriter.append(path));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open " + path + ": " + e.getMessage(), e);
         }
@@ -48,9 +45,9 @@ final class Journal implements AutoCloseable {
      * @param path the file
      * @return the rows in file order; empty when the file does not exist
      * @throws UncheckedIOException when it cannot be read
-     * @throws dev.dpo4j.core.io.JsonlException naming the line when a complete line is not JSON
+     * @throws JsonlException naming the line when a complete line is not JSON
      */
-    static List<JsonlRow> read(Path path) {
+    public static List<JsonlRow> read(Path path) {
         if (!Files.exists(path)) {
             return List.of();
         }
@@ -72,7 +69,7 @@ final class Journal implements AutoCloseable {
      * @param row the line
      * @throws IllegalStateException when the journal is closed
      */
-    synchronized void append(ObjectNode row) {
+    public synchronized void append(ObjectNode row) {
         if (!open) {
             throw new IllegalStateException(writer.target() + " is closed: the run has stopped");
         }
