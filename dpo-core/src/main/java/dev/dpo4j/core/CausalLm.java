@@ -5,6 +5,7 @@ import dev.dpo4j.core.generate.Generator;
 import dev.dpo4j.core.hub.HubClient;
 import dev.dpo4j.core.hub.HubSettings;
 import dev.dpo4j.core.model.DecoderModel;
+import dev.dpo4j.core.model.LoadOptions;
 import dev.dpo4j.core.score.LogProbScorer;
 import dev.dpo4j.core.tokenizer.Tokenizer;
 import java.nio.file.Files;
@@ -53,8 +54,20 @@ public final class CausalLm implements AutoCloseable {
      * @return the model
      */
     public static CausalLm load(String refOrDirectory, Device device) {
+        return load(refOrDirectory, device, LoadOptions.FLOAT32);
+    }
+
+    /**
+     * Loads a model onto a device with a precision and, optionally, a quantized base.
+     *
+     * @param refOrDirectory a model directory or Hub id
+     * @param device CPU or GPU
+     * @param options dtype and quantization
+     * @return the model
+     */
+    public static CausalLm load(String refOrDirectory, Device device, LoadOptions options) {
         Path dir = new HubClient(HubSettings.fromEnvironment(System.getenv())).resolveModel(refOrDirectory);
-        return load(dir, device);
+        return load(dir, device, options);
     }
 
     /**
@@ -65,7 +78,19 @@ public final class CausalLm implements AutoCloseable {
      * @return the model
      */
     public static CausalLm load(Path dir, Device device) {
-        DecoderModel model = DecoderModel.load(dir, device);
+        return load(dir, device, LoadOptions.FLOAT32);
+    }
+
+    /**
+     * Loads a local model directory with a precision and, optionally, a quantized base.
+     *
+     * @param dir holds config.json, safetensors and optionally tokenizer files
+     * @param device CPU or GPU
+     * @param options dtype and quantization
+     * @return the model
+     */
+    public static CausalLm load(Path dir, Device device, LoadOptions options) {
+        DecoderModel model = DecoderModel.load(dir, device, options);
         try {
             Tokenizer tok = Files.isRegularFile(dir.resolve("tokenizer.json")) ? Tokenizer.load(dir) : null;
             return new CausalLm(dir, model, tok);

@@ -2,6 +2,7 @@ package dev.dpo4j.core.chat;
 
 import ai.djl.Device;
 import dev.dpo4j.core.CausalLm;
+import dev.dpo4j.core.model.LoadOptions;
 import dev.dpo4j.core.generate.FinishReason;
 import dev.dpo4j.core.generate.Generation;
 import dev.dpo4j.core.generate.GenerationConfig;
@@ -82,7 +83,22 @@ public final class LocalChatModel implements ChatModel {
      * @return the chat model
      */
     public static LocalChatModel load(String refOrDirectory, Device device, int defaultMaxTokens) {
-        CausalLm lm = CausalLm.load(refOrDirectory, device);
+        return load(refOrDirectory, device, LoadOptions.FLOAT32, defaultMaxTokens);
+    }
+
+    /**
+     * Loads a model onto a device with a precision and, optionally, a quantized base; closing the chat
+     * model closes the model.
+     *
+     * @param refOrDirectory a local model directory or a Hub model id (also the chat model's name)
+     * @param device where the model runs
+     * @param options dtype and quantization
+     * @param defaultMaxTokens the most new tokens when a request does not set {@code max_tokens}
+     * @return the chat model
+     */
+    public static LocalChatModel load(String refOrDirectory, Device device, LoadOptions options,
+                                      int defaultMaxTokens) {
+        CausalLm lm = CausalLm.load(refOrDirectory, device, options);
         try {
             return new LocalChatModel(lm, refOrDirectory, checkMax(defaultMaxTokens), true);
         } catch (RuntimeException e) {

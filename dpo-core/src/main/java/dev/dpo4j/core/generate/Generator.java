@@ -70,7 +70,8 @@ public final class Generator {
         }
         try (NDManager manager = model.manager().newSubManager()) {
             KvCache cache = config.useCache()
-                    ? new KvCache(manager, model.config(), prompts.size(), state.promptWidth + config.maxNewTokens())
+                    ? new KvCache(manager, model.config(), prompts.size(), state.promptWidth + config.maxNewTokens(),
+                            model.dtype())
                     : null;
             try {
                 float[] logits = wholeSequence(manager, state, cache); // prefill: nothing fed back yet

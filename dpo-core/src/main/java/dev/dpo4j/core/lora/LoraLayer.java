@@ -1,17 +1,20 @@
 package dev.dpo4j.core.lora;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.norm.Dropout;
 import dev.dpo4j.core.model.Linear;
+import dev.dpo4j.core.util.Casts;
 import dev.dpo4j.core.util.Scalars;
 
 /**
  * The LoRA update of one projection: {@code Δy = scaling · B·A·dropout(x)} added to the frozen
  * {@code x·Wᵀ + b}.
  *
- * <p>Shapes: A is (r, in), B is (out, r), both float32 (the trainable "master" weights); x is (…, in)
- * and Δy (…, out). Only A and B receive gradients. The layer reads the shared {@link LoraModel}
- * switches on every call, so one flag turns every adapter off for a reference forward.
+ * <p>Shapes: A is (r, in), B is (out, r), both float32 (the trainable "master" weights, whatever the
+ * model's precision: a float16 forward casts them for the matmuls); x is (…, in) and Δy (…, out). Only A
+ * and B receive gradients. The layer reads the shared {@link LoraModel} switches on every call, so one
+ * flag turns every adapter off for a reference forward.
  */
 public final class LoraLayer implements Linear.Adapter {
     private final String modulePath;
@@ -61,8 +64,13 @@ public final class LoraLayer implements Linear.Adapter {
         if (dropout > 0 && owner.training()) {
             in = Dropout.dropout(x, dropout, true).singletonOrThrow();
         }
-        NDArray down = ai.djl.nn.core.Linear.linear(in, a, null).singletonOrThrow(); // (…, r)
-        return ai.djl.nn.core.Linear.linear(down, b, null).singletonOrThrow().mul(scalingArray); // (…, out)
+        // float32 masters cast to the activations' type for the forward (autograd returns float32
+        // gradients to the masters through the cast); no copy when the types match.
+        DataType type = x.getDataType();
+        NDArray aw = Casts.to(a, type);
+        NDArray bw = Casts.to(b, type);
+        NDArray down = ai.djl.nn.core.Linear.linear(in, aw, null).singletonOrThrow(); // (…, r)
+        return ai.djl.nn.core.Linear.linear(down, bw, null).singletonOrThrow().mul(scalingArray); // (…, out)
     }
 
     /**

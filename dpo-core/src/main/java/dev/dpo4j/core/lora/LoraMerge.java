@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.dpo4j.core.model.DecoderModel;
 import dev.dpo4j.core.model.Linear;
+import dev.dpo4j.core.model.WeightNames;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -80,7 +81,12 @@ public final class LoraMerge {
                     + lora.layers().keySet().stream().findFirst().orElse("none") + ")");
         }
         Linear linear = lora.model().linears().get(modulePath);
-        return merge(linear.weight(), layer.a(), layer.b(), layer.scaling());
+        if (!linear.isQuantized()) {
+            return merge(linear.weight(), layer.a(), layer.b(), layer.scaling());
+        }
+        try (NDArray w = linear.denseWeight(lora.model().manager(), DataType.FLOAT32)) { // dequantized W
+            return merge(w, layer.a(), layer.b(), layer.scaling());
+        }
     }
 
     /**
@@ -101,11 +107,19 @@ public final class LoraMerge {
                 adaptedByWeight.put(weightName(path), path);
             }
             Map<String, NDArray> params = new LinkedHashMap<>();
-            for (Map.Entry<String, NDArray> e : base.parameters().entrySet()) {
-                String path = adaptedByWeight.get(e.getKey());
-                NDArray copy = path == null ? e.getValue().duplicate() : mergedWeight(lora, path);
+            for (String name : WeightNames.expected(base.config()).keySet()) {
+                String path = adaptedByWeight.get(name);
+                NDArray copy;
+                if (path != null) {
+                    copy = mergedWeight(lora, path);
+                } else if (base.parameters().containsKey(name)) {
+                    copy = base.parameters().get(name).duplicate();
+                } else { // a quantized projection without an adapter: its dequantized values
+                    String module = name.substring(0, name.length() - ".weight".length());
+                    copy = base.linears().get(module).denseWeight(manager, DataType.FLOAT32);
+                }
                 copy.attach(manager);
-                params.put(e.getKey(), copy);
+                params.put(name, copy);
             }
             return DecoderModel.of(base.config(), manager, params);
         } catch (RuntimeException e) {

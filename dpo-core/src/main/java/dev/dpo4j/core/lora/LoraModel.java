@@ -93,9 +93,9 @@ public final class LoraModel implements AutoCloseable {
             if (!config.targets(e.getKey())) {
                 continue;
             }
-            Shape w = e.getValue().weight().getShape(); // (out, in)
-            int out = (int) w.get(0);
-            int in = (int) w.get(1);
+            long[] w = e.getValue().shape(); // (out, in)
+            int out = (int) w[0];
+            int in = (int) w[1];
             float bound = (float) (1.0 / Math.sqrt(in));
             float[] a = new float[config.r() * in];
             for (int i = 0; i < a.length; i++) {
@@ -126,9 +126,9 @@ public final class LoraModel implements AutoCloseable {
                 if (!config.targets(e.getKey())) {
                     continue;
                 }
-                Shape w = e.getValue().weight().getShape();
-                arrays.put(keyA(e.getKey()), tensor(manager, weights, keyA(e.getKey()), new Shape(config.r(), w.get(1))));
-                arrays.put(keyB(e.getKey()), tensor(manager, weights, keyB(e.getKey()), new Shape(w.get(0), config.r())));
+                long[] w = e.getValue().shape(); // (out, in)
+                arrays.put(keyA(e.getKey()), tensor(manager, weights, keyA(e.getKey()), new Shape(config.r(), w[1])));
+                arrays.put(keyB(e.getKey()), tensor(manager, weights, keyB(e.getKey()), new Shape(w[0], config.r())));
             }
             for (String key : weights.keySet()) {
                 if (!arrays.containsKey(key)) {

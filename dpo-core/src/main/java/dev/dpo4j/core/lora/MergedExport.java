@@ -110,7 +110,7 @@ public final class MergedExport {
     public static Result write(Path baseDir, LoraModel lora, Path outDir, long maxShardBytes) throws IOException {
         Map<String, Update> updates = new LinkedHashMap<>();
         for (LoraLayer layer : lora.layers().values()) {
-            long[] shape = lora.model().linears().get(layer.modulePath()).weight().getShape().getShape();
+            long[] shape = lora.model().linears().get(layer.modulePath()).shape();
             updates.put(LoraMerge.weightName(layer.modulePath()), new Update(LoraModel.keyA(layer.modulePath()), shape,
                     w -> LoraMerge.merge(w, layer.a(), layer.b(), layer.scaling())));
         }

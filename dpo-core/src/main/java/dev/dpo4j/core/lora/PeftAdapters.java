@@ -145,7 +145,7 @@ public final class PeftAdapters {
                         + model.linears().size() + " projections, e.g. "
                         + model.linears().keySet().iterator().next() + ")");
             }
-            long[] w = linear.weight().getShape().getShape(); // (out, in)
+            long[] w = linear.shape(); // (out, in)
             long[] want = PeftAdapter.isA(key) ? new long[] {r, w[1]} : new long[] {w[0], r};
             if (!Arrays.equals(want, e.getValue())) {
                 throw new IllegalArgumentException(source + ": tensor " + key + " has shape "

@@ -2,6 +2,8 @@ package dev.dpo4j.core.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import dev.dpo4j.core.util.Scalars;
 
 /**
@@ -12,6 +14,11 @@ import dev.dpo4j.core.util.Scalars;
  * heads, G = N / Nkv queries per key head, D head dim. The mask is additive, (B, 1, 1, T, S): 0 where a
  * query may attend, a large negative number elsewhere. Query heads are grouped as (Nkv, G) so keys and
  * values broadcast over the group instead of being repeated.
+ *
+ * <p>In float16 the scores, the softmax and both matmuls stay float16, as with transformers' eager
+ * attention; the softmax kernel accumulates in float32 internally (torch's half softmax on CPU and CUDA),
+ * so its result is softmax in float32 rounded to float16, without a float32 copy of the (T, S) scores
+ * for autograd to keep. The scale 1/√D is a float32 scalar.
  */
 public final class Attention {
     private final Linear q;
@@ -21,7 +28,7 @@ public final class Attention {
     private final int numHeads;
     private final int numKvHeads;
     private final int headDim;
-    private final NDArray scale; // 1/√D as an engine-owned scalar, made once (see Scalars)
+    private final NDArray scale; // 1/√D as an engine-owned float32 scalar, made once (see Scalars)
 
     /**
      * Creates the block.
@@ -31,8 +38,9 @@ public final class Attention {
      * @param v {@code v_proj} (Nkv·D, H)
      * @param o {@code o_proj} (H, N·D)
      * @param config head counts and head dim
+     * @param manager owns the block's constants (the model's manager)
      */
-    public Attention(Linear q, Linear k, Linear v, Linear o, ModelConfig config) {
+    public Attention(Linear q, Linear k, Linear v, Linear o, ModelConfig config, NDManager manager) {
         this.q = q;
         this.k = k;
         this.v = v;
@@ -40,7 +48,7 @@ public final class Attention {
         this.numHeads = config.numHeads();
         this.numKvHeads = config.numKvHeads();
         this.headDim = config.headDim();
-        this.scale = Scalars.of(q.weight(), (float) (1.0 / Math.sqrt(headDim)));
+        this.scale = Scalars.of(manager, DataType.FLOAT32, (float) (1.0 / Math.sqrt(headDim)));
     }
 
     /**
@@ -49,7 +57,7 @@ public final class Attention {
      * @param x (B, T, H) normalised hidden states
      * @param cos (B, T, 1, D) rotary table
      * @param sin (B, T, 1, D) rotary table
-     * @param mask (B, 1, 1, T, S) additive mask
+     * @param mask (B, 1, 1, T, S) additive mask, ideally already in x's type ({@link AttentionMask#cast})
      * @param cache the KV cache, or {@code null} when S = T
      * @param layer this layer's index in the cache
      * @return (B, T, H)
@@ -71,10 +79,11 @@ public final class Attention {
             vs = all.get(1);
         }
         long s = ks.getShape().get(2);
+        NDArray m = AttentionMask.cast(mask, x.getDataType());
         // Queries grouped under their key head: (B, T, Nkv, G, D) -> (B, Nkv, G, T, D).
         NDArray qg = qs.reshape(b, t, numKvHeads, groups, headDim).transpose(0, 2, 3, 1, 4);
         NDArray kT = ks.reshape(b, numKvHeads, 1, s, headDim).transpose(0, 1, 2, 4, 3); // (B, Nkv, 1, D, S)
-        NDArray scores = qg.matMul(kT).mul(scale).add(mask); // (B, Nkv, G, T, S)
+        NDArray scores = qg.matMul(kT).mul(scale).add(m); // (B, Nkv, G, T, S)
         NDArray probs = scores.softmax(-1);
         NDArray ctx = probs.matMul(vs.reshape(b, numKvHeads, 1, s, headDim)); // (B, Nkv, G, T, D)
         // Back to (B, T, N·D) with heads in HF order (kv head major, group minor).

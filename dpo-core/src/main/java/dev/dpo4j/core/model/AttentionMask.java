@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.dpo4j.core.util.Scalars;
 
 /**
  * Builds additive attention masks of shape (B, 1, 1, T, S): 0 where a query may attend a key and
@@ -16,6 +17,8 @@ import ai.djl.ndarray.types.Shape;
 public final class AttentionMask {
     /** The additive value of a blocked query/key pair. */
     public static final float BLOCKED = -1e30f;
+    /** The additive value of a blocked pair in a float16 mask (float16's largest finite is 65504). */
+    public static final float BLOCKED_HALF = -30000f;
 
     private AttentionMask() {
     }
@@ -83,6 +86,28 @@ public final class AttentionMask {
             allowed = allowed.logicalAnd(query.sub(key).lt(window));
         }
         return additive(allowed).reshape(batch, 1, 1, queries, keys);
+    }
+
+    /**
+     * The additive mask in the activations' type. float16 cannot hold {@link #BLOCKED} (it would be
+     * −∞, and a fully blocked row's softmax NaN), so blocked entries become {@link #BLOCKED_HALF}, which
+     * still sends exp() to 0 next to any attended score and keeps a blocked score finite down to
+     * about −35,000.
+     *
+     * @param mask additive, any shape, float32 (or already in {@code type})
+     * @param type FLOAT32 or FLOAT16
+     * @return the mask itself when it has the type, else a new array
+     */
+    public static NDArray cast(NDArray mask, DataType type) {
+        if (mask.getDataType() == type) {
+            return mask;
+        }
+        if (type == DataType.FLOAT16) {
+            try (NDArray floor = Scalars.of(mask, BLOCKED_HALF)) {
+                return mask.maximum(floor).toType(type, false);
+            }
+        }
+        return mask.toType(type, false);
     }
 
     /**

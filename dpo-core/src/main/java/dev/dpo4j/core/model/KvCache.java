@@ -31,14 +31,27 @@ public final class KvCache implements AutoCloseable {
      * @param capacity C, the most tokens (prompt + generated) the cache will hold
      */
     public KvCache(NDManager parent, ModelConfig config, int batch, int capacity) {
+        this(parent, config, batch, capacity, DataType.FLOAT32);
+    }
+
+    /**
+     * Allocates an empty cache for keys and values of a given type.
+     *
+     * @param parent manager to allocate under (a child manager is used and closed with the cache)
+     * @param config the model config
+     * @param batch B
+     * @param capacity C, the most tokens (prompt + generated) the cache will hold
+     * @param type the activations' type (the model's {@link DecoderModel#dtype()})
+     */
+    public KvCache(NDManager parent, ModelConfig config, int batch, int capacity, DataType type) {
         this.manager = parent.newSubManager();
         this.capacity = capacity;
         this.keys = new NDArray[config.numLayers()];
         this.values = new NDArray[config.numLayers()];
         Shape shape = new Shape(batch, config.numKvHeads(), capacity, config.headDim());
         for (int i = 0; i < keys.length; i++) {
-            keys[i] = manager.zeros(shape, DataType.FLOAT32);
-            values[i] = manager.zeros(shape, DataType.FLOAT32);
+            keys[i] = manager.zeros(shape, type);
+            values[i] = manager.zeros(shape, type);
         }
     }
 

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /**
@@ -67,6 +68,27 @@ public final class RotaryEmbedding {
         }
         Shape shape = new Shape(batch, tokens, 1, headDim);
         return new NDList(manager.create(cos, shape), manager.create(sin, shape));
+    }
+
+    /**
+     * Builds the tables in float32 and casts them to the activations' type, as transformers' rotary
+     * embedding returns {@code cos.to(x.dtype)}.
+     *
+     * @param manager where to allocate
+     * @param positions (B, T) position of every token, row-major
+     * @param batch B
+     * @param tokens T
+     * @param type FLOAT32 or FLOAT16
+     * @return cos and sin, each (B, T, 1, D) in {@code type}
+     */
+    public NDList tables(NDManager manager, long[] positions, int batch, int tokens, DataType type) {
+        NDList cs = tables(manager, positions, batch, tokens);
+        if (type == DataType.FLOAT32) {
+            return cs;
+        }
+        NDList cast = new NDList(cs.get(0).toType(type, false), cs.get(1).toType(type, false));
+        cs.close();
+        return cast;
     }
 
     /**

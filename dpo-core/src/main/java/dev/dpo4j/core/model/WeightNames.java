@@ -1,7 +1,9 @@
 package dev.dpo4j.core.model;
 
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -47,6 +49,23 @@ public final class WeightNames {
      */
     public static boolean ignorable(String name, ModelConfig config) {
         return IGNORED.matcher(name).matches() || (config.tieWordEmbeddings() && LM_HEAD.equals(name));
+    }
+
+    /**
+     * The weights of every layer's linear projections ({@code model.layers.<i>.<projection>.weight}):
+     * what a quantized base quantizes (biases, norms, the embeddings and the LM head stay dense).
+     *
+     * @param c the config
+     * @return the tensor names, in load order
+     */
+    public static Set<String> projectionWeights(ModelConfig c) {
+        Set<String> out = new LinkedHashSet<>();
+        for (int i = 0; i < c.numLayers(); i++) {
+            for (String module : PROJECTIONS) {
+                out.add(layer(i, module + ".weight"));
+            }
+        }
+        return out;
     }
 
     /**

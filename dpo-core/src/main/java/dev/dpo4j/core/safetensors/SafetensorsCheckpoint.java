@@ -175,6 +175,21 @@ public final class SafetensorsCheckpoint implements AutoCloseable {
     }
 
     /**
+     * Reads a run of a tensor's elements widened to float32; see
+     * {@link SafetensorsFile#readFloat32Into(String, long, int, ByteBuffer)}.
+     *
+     * @param name the tensor name
+     * @param firstElement index of the first element
+     * @param count how many elements
+     * @param dst the destination, with at least {@code 4 * count} bytes remaining
+     * @throws SafetensorsException if missing, out of range or it does not fit
+     * @throws IOException if reading fails
+     */
+    public void readFloat32Into(String name, long firstElement, int count, ByteBuffer dst) throws IOException {
+        fileOf(name).readFloat32Into(name, firstElement, count, dst);
+    }
+
+    /**
      * Reads a tensor widened to float32 into a heap array; meant for small tensors and tests.
      *
      * @param name the tensor name

@@ -219,6 +219,33 @@ public final class SafetensorsFile implements AutoCloseable {
     }
 
     /**
+     * Reads a run of a tensor's elements (row-major order) widened to float32 into a caller's buffer:
+     * what a loader needs for tensors too large to stage whole (an 8B model's embedding is over 2 GiB as
+     * float32). Writes {@code count} little-endian floats at the buffer's position and advances it.
+     *
+     * @param name the tensor name
+     * @param firstElement index of the first element to read
+     * @param count how many elements
+     * @param dst the destination, with at least {@code 4 * count} bytes remaining
+     * @throws SafetensorsException if the tensor is missing, the range lies outside it or does not fit in
+     *     {@code dst}
+     * @throws IOException if reading fails
+     */
+    public void readFloat32Into(String name, long firstElement, int count, ByteBuffer dst) throws IOException {
+        TensorInfo info = info(name);
+        if (firstElement < 0 || count < 0 || firstElement + count > info.numElements()) {
+            throw new SafetensorsException(file, name, "elements [" + firstElement + ", " + (firstElement + count)
+                    + ") lie outside the tensor's " + info.numElements());
+        }
+        if (dst.remaining() < (long) count * Float.BYTES) {
+            throw new SafetensorsException(file, name, "destination buffer has " + dst.remaining()
+                    + " bytes remaining, the range needs " + (long) count * Float.BYTES);
+        }
+        int width = info.dtype().byteSize();
+        readFloat32Into(info, dataOffset + info.begin() + firstElement * width, (long) count * width, dst);
+    }
+
+    /**
      * Reads a tensor widened to float32 into a heap array; meant for small tensors and tests.
      *
      * @param name the tensor name
@@ -259,8 +286,13 @@ public final class SafetensorsFile implements AutoCloseable {
     }
 
     private void readFloat32Into(TensorInfo info, ByteBuffer dst) throws IOException {
-        long position = dataOffset + info.begin();
-        int outBytes = float32Bytes(info);
+        float32Bytes(info); // checks the size
+        readFloat32Into(info, dataOffset + info.begin(), info.byteSize(), dst);
+    }
+
+    /** Widens {@code byteSize} stored bytes starting at file offset {@code position} into dst. */
+    private void readFloat32Into(TensorInfo info, long position, long byteSize, ByteBuffer dst) throws IOException {
+        int outBytes = (int) (byteSize / info.dtype().byteSize() * Float.BYTES);
         if (info.dtype() == DType.F32) {
             ByteBuffer target = dst.duplicate();
             target.limit(target.position() + outBytes);
@@ -269,10 +301,10 @@ public final class SafetensorsFile implements AutoCloseable {
             return;
         }
         ByteBuffer out = dst.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        ByteBuffer chunk = ByteBuffer.allocateDirect((int) Math.min(CHUNK_BYTES, info.byteSize()))
+        ByteBuffer chunk = ByteBuffer.allocateDirect((int) Math.max(2, Math.min(CHUNK_BYTES, byteSize)))
                 .order(ByteOrder.LITTLE_ENDIAN);
         boolean bf16 = info.dtype() == DType.BF16;
-        long left = info.byteSize();
+        long left = byteSize;
         while (left > 0) {
             chunk.clear();
             chunk.limit((int) Math.min(chunk.capacity(), left));

@@ -1,6 +1,7 @@
 package dev.dpo4j.core.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 
@@ -11,6 +12,7 @@ import ai.djl.pytorch.jni.JniUtils;
  * input").
  */
 public final class Autograd {
+    private static final NDIndex ALL = new NDIndex("...");
     private Autograd() {
     }
 
@@ -60,8 +62,8 @@ public final class Autograd {
      */
     public static void zeroGradient(NDArray parameter) {
         if (parameter.hasGradient()) {
-            try (NDArray grad = parameter.getGradient()) {
-                grad.muli(0f);
+            try (NDArray grad = parameter.getGradient(); Scope off = recording(false)) {
+                grad.set(ALL, 0f); // a fill, not grad·0: a step skipped for Inf/NaN leaves them in the gradient
             }
         }
     }

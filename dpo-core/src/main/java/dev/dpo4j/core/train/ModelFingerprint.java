@@ -4,16 +4,19 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.dpo4j.core.model.DecoderModel;
+import dev.dpo4j.core.quant.QuantizedWeight;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * A cheap identity of a model's weights for cache keys: SHA-256 over the config and, per tensor, its
  * name, shape, sum and sum of squares (float64 reductions on the engine, one pass, no copy to Java).
- * Any change of a weight that matters changes the sums; files are not re-read.
+ * Any change of a weight that matters changes the sums; files are not re-read. The precision and
+ * quantization are part of the label: a float16 or 4-bit reference gives other log-probs than float32.
  */
 public final class ModelFingerprint {
     private ModelFingerprint() {
@@ -26,7 +29,18 @@ public final class ModelFingerprint {
      * @return 64 hex digits
      */
     public static String of(DecoderModel model) {
-        return of(model.config().toString(), model.parameters(), model.manager());
+        Map<String, NDArray> tensors = new LinkedHashMap<>(model.parameters());
+        String label = model.config() + "/" + model.options().label();
+        if (model.quantizedWeights().isEmpty()) {
+            return of(label, tensors, model.manager());
+        }
+        // Quantized projections count by their dequantized values, one at a time.
+        try (NDManager scratch = model.manager().newSubManager()) {
+            for (Map.Entry<String, QuantizedWeight> e : model.quantizedWeights().entrySet()) {
+                tensors.put(e.getKey(), e.getValue().dequantize(scratch, DataType.FLOAT32));
+            }
+            return of(label, tensors, model.manager());
+        }
     }
 
     /**

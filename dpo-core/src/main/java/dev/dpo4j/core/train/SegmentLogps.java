@@ -2,19 +2,22 @@ package dev.dpo4j.core.train;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.dpo4j.core.model.AttentionMask;
 import dev.dpo4j.core.model.DecoderModel;
 
 /**
  * Runs a {@link PackedBatch} through the model and sums completion-token log-probs per segment.
  *
- * <p>Letters as in {@link PackedBatch}; H hidden, V vocab, L layers. The log-prob of a completion is
- * {@code Σ log softmax(logits(h_pred))[token]} over its tokens, where {@code h_pred} is the hidden state
- * of the token before it in its own sequence.
+ * <p>Letters as in {@link PackedBatch}; H hidden, V vocab, L layers, C rows of one LM-head chunk. The
+ * log-prob of a completion is {@code Σ log softmax(logits(h_pred))[token]} over its tokens, where
+ * {@code h_pred} is the hidden state of the token before it in its own sequence.
  *
  * <p>Three modes. {@link Mode#INFERENCE} records no graph (reference log-probs, evaluation).
  * {@link Mode#TRAIN} records the whole graph. {@link Mode#TRAIN_CHECKPOINTED} is layer-wise
@@ -22,8 +25,18 @@ import dev.dpo4j.core.model.DecoderModel;
  * {@link Pass#backward} recomputes one layer at a time from it, back-propagating the upstream gradient
  * with {@link Autograd#backward(NDArray, NDArray)} — the memory of one layer's activations instead of
  * L layers', for one extra forward.
+ *
+ * <p>A bounded LM head, in every mode: the N predicting states go through the head, the float32
+ * log-softmax and the gather {@link #headChunkRows()} rows at a time, so the (N, V) logits are never
+ * held whole (Qwen's 152k vocabulary makes them gigabytes). In training the head records no graph on
+ * the forward: the token log-probs become a leaf, and backward recomputes each chunk's logits from its
+ * states to turn d loss / d token log-prob into d loss / d state — the same gradients as the unchunked
+ * head (the tests compare them), holding one chunk's logits at a time.
  */
 public final class SegmentLogps {
+    /** Logit values per head chunk by default: 2^25 (128 MiB as float32), i.e. C = 2^25 / V rows. */
+    public static final long HEAD_CHUNK_LOGITS = 1L << 25;
+
     /** How much autograd state the pass keeps. */
     public enum Mode {
         /** No graph. */
@@ -35,14 +48,34 @@ public final class SegmentLogps {
     }
 
     private final DecoderModel model;
+    private final int headChunkRows;
 
     /**
-     * Creates the runner.
+     * Creates the runner with the default head chunk ({@value #HEAD_CHUNK_LOGITS} logits).
      *
      * @param model the (possibly adapted) model
      */
     public SegmentLogps(DecoderModel model) {
+        this(model, (int) Math.max(1, HEAD_CHUNK_LOGITS / model.config().vocabSize()));
+    }
+
+    /**
+     * Creates the runner with a given head chunk.
+     *
+     * @param model the (possibly adapted) model
+     * @param headChunkRows C, predicting states per LM-head chunk (≥ 1)
+     */
+    public SegmentLogps(DecoderModel model, int headChunkRows) {
+        if (headChunkRows < 1) {
+            throw new IllegalArgumentException("head chunk rows must be >= 1, got " + headChunkRows);
+        }
         this.model = model;
+        this.headChunkRows = headChunkRows;
+    }
+
+    /** C, the predicting states per LM-head chunk. */
+    public int headChunkRows() {
+        return headChunkRows;
     }
 
     /**
@@ -73,6 +106,10 @@ public final class SegmentLogps {
         private NDArray mask;
         private NDArray[] layerInputs; // checkpointed mode: input of each layer, no graph
         private NDArray lastHidden; // checkpointed mode: leaf requiring a gradient
+        private NDArray states; // training: (N, H) predicting states, in the graph
+        private NDArray stateLeaf; // training: (N, H) the same values, detached
+        private NDArray tokenLeaf; // training: (N, 1) token log-probs, a leaf
+        private NDArray targets; // (N, 1) int64
 
         private Pass(PackedBatch batch, NDManager manager, Mode mode, long dropoutSeed) {
             this.batch = batch;
@@ -81,11 +118,12 @@ public final class SegmentLogps {
             this.dropoutSeed = dropoutSeed;
             int rows = batch.rows();
             int width = batch.width();
+            DataType dtype = model.dtype();
             NDArray ids = batch.inputIds(manager);
-            NDList cs = model.rope().tables(manager, batch.positions(), rows, width);
+            NDList cs = model.rope().tables(manager, batch.positions(), rows, width, dtype);
             cos = cs.get(0);
             sin = cs.get(1);
-            mask = batch.mask(manager, model.config().slidingWindow());
+            mask = AttentionMask.cast(batch.mask(manager, model.config().slidingWindow()), dtype);
             NDArray hidden;
             if (mode == Mode.TRAIN_CHECKPOINTED) {
                 layerInputs = new NDArray[model.config().numLayers()];
@@ -111,10 +149,33 @@ public final class SegmentLogps {
                     hidden = model.finalNorm(x);
                 }
             }
+            int n = batch.completionTokens();
+            targets = manager.create(batch.targets(), new Shape(n, 1));
+            // Arrays made from Java data share memory with a Java buffer that closing frees; the graph
+            // keeps the index for backward, so it lives in the pass's manager.
+            NDArray index = manager.create(batch.predictors());
             try (Autograd.Scope rec = Autograd.recording(mode != Mode.INFERENCE)) {
-                NDArray[] head = head(hidden);
-                logps = head[0];
-                logitMeans = head[1].toType(ai.djl.ndarray.types.DataType.FLOAT64, false).toDoubleArray();
+                states = hidden.reshape(-1, hidden.getShape().get(2)).get(new NDIndex("{}", index)); // (N, H)
+            }
+            NDArray[] head;
+            try (Autograd.Scope off = Autograd.recording(false)) {
+                head = head(mode == Mode.INFERENCE ? states : (stateLeaf = states.stopGradient()));
+            }
+            NDArray tokenLogps = head[0]; // (N, 1), no graph
+            // A copy in engine memory (64-byte aligned): MKL's matMul may round differently on a Java
+            // buffer's varying alignment, and bit-exact resume depends on it.
+            NDArray oneHot = manager.create(segmentMatrix(batch.segmentOf(), batch.segments(), n),
+                    new Shape(batch.segments(), n)).duplicate(); // (S, N)
+            if (mode != Mode.INFERENCE) {
+                tokenLeaf = tokenLogps;
+                tokenLeaf.setRequiresGradient(true);
+            }
+            try (Autograd.Scope rec = Autograd.recording(mode != Mode.INFERENCE)) {
+                logps = oneHot.matMul(tokenLogps).reshape(batch.segments()); // (S)
+            }
+            try (Autograd.Scope off = Autograd.recording(false)) {
+                logitMeans = oneHot.matMul(head[1]).reshape(batch.segments())
+                        .toType(DataType.FLOAT64, false).toDoubleArray();
             }
         }
 
@@ -131,32 +192,29 @@ public final class SegmentLogps {
             }
         }
 
-        /** LM head over the predicting states only: (S) log-prob sums and (S) logit-mean sums. */
-        private NDArray[] head(NDArray hidden) {
+        /**
+         * The LM head chunk by chunk over (N, H) states, recording nothing: (N, 1) token log-probs and
+         * (N, 1) mean logits, float32.
+         */
+        private NDArray[] head(NDArray predicting) {
             int n = batch.completionTokens();
-            int s = batch.segments();
-            long h = hidden.getShape().get(2);
-            try (NDScope scope = new NDScope()) {
-                scope.suppressNotUsedWarning();
-                NDArray flat = hidden.reshape(-1, h); // (R·T, H)
-                NDArray index = manager.create(batch.predictors());
-                NDArray states = flat.get(new NDIndex("{}", index)); // (N, H)
-                NDArray logits = model.logits(states); // (N, V)
-                NDArray target = manager.create(batch.targets(), new Shape(n, 1));
-                NDArray tokenLogps = logits.logSoftmax(-1).gather(target, 1); // (N, 1)
-                // A copy in engine memory (64-byte aligned): MKL's matMul may round differently on a
-                // Java buffer's varying alignment, and bit-exact resume depends on it.
-                NDArray oneHot = manager.create(segmentMatrix(batch.segmentOf(), s, n), new Shape(s, n)).duplicate();
-                NDArray sums = oneHot.matMul(tokenLogps).reshape(s); // (S)
-                NDArray logitMean;
-                try (Autograd.Scope off = Autograd.recording(false)) {
-                    logitMean = oneHot.matMul(logits.mean(new int[] {1}).reshape(n, 1)).reshape(s);
+            NDList logps = new NDList();
+            NDList means = new NDList();
+            for (int from = 0; from < n; from += headChunkRows) {
+                int to = Math.min(n, from + headChunkRows);
+                try (NDScope scope = new NDScope()) {
+                    scope.suppressNotUsedWarning();
+                    NDArray logits = model.logits(predicting.get(new NDIndex("{}:{}", from, to))); // (C, V) float32
+                    NDArray tokenLogps = logits.logSoftmax(-1).gather(targets.get(new NDIndex("{}:{}", from, to)), 1);
+                    NDArray mean = logits.mean(new int[] {1}).reshape(to - from, 1); // (C, 1)
+                    NDScope.unregister(tokenLogps, mean);
+                    logps.add(tokenLogps);
+                    means.add(mean);
                 }
-                // Arrays made from Java data share memory with a Java buffer that closing frees; the graph
-                // keeps index, target and oneHot for backward, so they must live in the pass's manager.
-                NDScope.unregister(sums, logitMean, index, target, oneHot);
-                return new NDArray[] {sums, logitMean};
             }
+            NDArray all = logps.size() == 1 ? logps.head() : NDArrays.concat(logps, 0); // (N, 1)
+            NDArray allMeans = means.size() == 1 ? means.head() : NDArrays.concat(means, 0);
+            return new NDArray[] {all, allMeans};
         }
 
         /** Per-segment log-prob sums, (S) float32; differentiable in training modes. */
@@ -171,7 +229,9 @@ public final class SegmentLogps {
 
         /**
          * Back-propagates a loss computed from {@link #logps()} into the LoRA parameters' gradients
-         * (accumulating, so gradient accumulation is just several passes).
+         * (accumulating, so gradient accumulation is just several passes): into the token log-probs,
+         * through the head chunk by chunk (recomputed), into the layers (recomputed one at a time when
+         * checkpointed).
          *
          * @param loss a scalar depending on {@link #logps()}
          */
@@ -179,7 +239,10 @@ public final class SegmentLogps {
             if (mode == Mode.INFERENCE) {
                 throw new IllegalStateException("an inference pass has no graph to back-propagate");
             }
-            Autograd.backward(loss);
+            Autograd.backward(loss); // d loss / d token log-probs, into tokenLeaf
+            NDArray stateGrads = headBackward(tokenLeaf.getGradient()); // (N, H)
+            Autograd.backward(states, stateGrads); // through the gather and the final norm (and the layers)
+            stateGrads.close();
             if (mode != Mode.TRAIN_CHECKPOINTED) {
                 return;
             }
@@ -203,6 +266,34 @@ public final class SegmentLogps {
                 upstream = next;
                 input.close();
             }
+        }
+
+        /** d loss / d states from d loss / d token log-probs (N, 1), recomputing the head per chunk. */
+        private NDArray headBackward(NDArray tokenGrads) {
+            int n = batch.completionTokens();
+            NDList grads = new NDList();
+            for (int from = 0; from < n; from += headChunkRows) {
+                int to = Math.min(n, from + headChunkRows);
+                try (NDScope scope = new NDScope()) {
+                    scope.suppressNotUsedWarning();
+                    NDArray chunk = stateLeaf.get(new NDIndex("{}:{}", from, to)).stopGradient(); // (C, H) leaf
+                    chunk.setRequiresGradient(true);
+                    try (Autograd.Scope on = Autograd.recording(true)) {
+                        NDArray tokenLogps = model.logits(chunk).logSoftmax(-1)
+                                .gather(targets.get(new NDIndex("{}:{}", from, to)), 1); // (C, 1)
+                        Autograd.backward(tokenLogps, tokenGrads.get(new NDIndex("{}:{}", from, to)));
+                    }
+                    NDArray g = chunk.getGradient(); // (C, H)
+                    NDScope.unregister(g);
+                    grads.add(g);
+                }
+            }
+            NDArray all = grads.size() == 1 ? grads.head() : NDArrays.concat(grads, 0); // (N, H)
+            if (grads.size() > 1) {
+                grads.close();
+            }
+            tokenGrads.close();
+            return all;
         }
     }
 

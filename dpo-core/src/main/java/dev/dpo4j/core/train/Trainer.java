@@ -2,6 +2,7 @@ package dev.dpo4j.core.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -37,6 +38,11 @@ import dev.dpo4j.core.util.Scalars;
  * micro-batches forward and backward with accumulated gradients, a NaN/Inf check, clipping, the
  * optimizer update, logging, evaluation and checkpoints; finally the adapter in PEFT layout.
  *
+ * <p>A float16 model trains with dynamic loss scaling ({@link LossScaler}): the loss is scaled before
+ * backward, the float32 LoRA gradients unscaled before the finiteness check and clipping, and a step
+ * whose gradients overflowed is skipped (no update, scale halved) and counted in the metrics
+ * ({@code skipped_steps}, {@code loss_scale}) instead of stopping the run.
+ *
  * <p>Files in the run directory: {@code adapter_config.json} + {@code adapter_model.safetensors} (the
  * final adapter), {@code metrics.jsonl} (one line per logging step and per evaluation),
  * {@code checkpoint-<step>/}, and the objective's caches.
@@ -55,6 +61,7 @@ public final class Trainer<E> {
     private final Path runDir;
     private final String baseModel;
     private final PrintStream progress;
+    private LossScaler scaler; // float16 models only
 
     /**
      * Creates the trainer.
@@ -75,6 +82,24 @@ public final class Trainer<E> {
         this.runDir = runDir;
         this.baseModel = baseModel;
         this.progress = progress;
+        this.scaler = model.dtype() == DataType.FLOAT16 ? new LossScaler() : null;
+    }
+
+    /**
+     * Uses a loss scaler of the caller's instead of one with GradScaler's defaults (2^16, growth every
+     * 2000 clean steps); float16 models only.
+     *
+     * @param lossScaler the scaler
+     * @return this trainer
+     * @throws IllegalStateException when the model is float32 (it trains without loss scaling)
+     */
+    public Trainer<E> withLossScaler(LossScaler lossScaler) {
+        if (scaler == null) {
+            throw new IllegalStateException("loss scaling applies to float16 models; this one is "
+                    + model.options().label());
+        }
+        this.scaler = lossScaler;
+        return this;
     }
 
     /**
@@ -119,6 +144,10 @@ public final class Trainer<E> {
                     int done = step.index() + 1;
                     if (done % config.loggingSteps() == 0 || done == total) {
                         Map<String, Object> line = window.drain(done, (double) done / plan.stepsPerEpoch(), lr, gradNorm);
+                        if (scaler != null) {
+                            line.put("loss_scale", scaler.scale());
+                            line.put("skipped_steps", scaler.skippedSteps());
+                        }
                         metrics.write(JSON.valueToTree(line));
                         history.add(line);
                     }
@@ -148,7 +177,10 @@ public final class Trainer<E> {
         }
     }
 
-    /** One optimizer step: accumulate gradients over the micro-batches, check, clip, update. */
+    /**
+     * One optimizer step: accumulate gradients over the micro-batches, check, clip, update. Returns the
+     * gradient norm before clipping, or NaN for a step skipped by the loss scaler.
+     */
     private double trainStep(TrainingPlan.Step step, List<E> train, SegmentLogps runner, Optimizer optimizer,
                              double lr, Window window) {
         for (NDArray p : lora.parameters().values()) {
@@ -175,9 +207,12 @@ public final class Trainer<E> {
                     if (!Double.isFinite(loss.value())) {
                         throw new TrainingDivergedException("step " + (step.index() + 1) + ", micro-batch " + (k + 1)
                                 + " (examples " + Arrays.toString(indices) + "): loss is " + loss.value()
-                                + "; nothing was applied or written");
+                                + "; nothing was applied or written" + (scaler == null ? ""
+                                : " (the forward runs in float16; --dtype float32 rules out its range as the cause)"));
                     }
-                    scaled = Scalars.div(loss.loss(), micro); // the step's gradient is the mean over its micro-batches
+                    // the step's gradient is the mean over its micro-batches; float16 scales it up for backward
+                    scaled = scaler == null ? Scalars.div(loss.loss(), micro)
+                            : Scalars.mul(loss.loss(), scaler.scale() / micro);
                 }
                 lora.setTraining(true);
                 pass.backward(scaled);
@@ -190,10 +225,24 @@ public final class Trainer<E> {
             for (Map.Entry<String, NDArray> e : lora.parameters().entrySet()) {
                 grads.put(e.getKey(), e.getValue().getGradient());
             }
+            if (scaler != null) {
+                for (NDArray g : grads.values()) {
+                    g.divi((float) scaler.scale()); // exact: the scale is a power of two
+                }
+            }
             String bad = GradClipping.allFinite(grads);
+            if (bad != null && scaler != null) {
+                double was = scaler.scale();
+                scaler.update(true); // GradScaler: skip the update, halve the scale
+                window.skip(step.index() + 1, was, scaler.scale());
+                return Double.NaN;
+            }
             if (bad != null) {
                 throw new TrainingDivergedException("step " + (step.index() + 1) + ": the gradient of " + bad
                         + " holds NaN or Inf; nothing was applied or written");
+            }
+            if (scaler != null) {
+                scaler.update(false);
             }
             double norm = GradClipping.clipGlobalNorm(grads, config.maxGradNorm());
             optimizer.step(lora.parameters(), grads, lr);
@@ -238,6 +287,10 @@ public final class Trainer<E> {
         s.put("total_steps", total);
         s.put("seed", config.seed());
         s.put("objective", objective.name());
+        s.put("dtype", model.options().label());
+        if (scaler != null) {
+            scaler.save(s);
+        }
         return s;
     }
 
@@ -249,8 +302,16 @@ public final class Trainer<E> {
                     + s.path("total_steps") + ", seed " + s.path("seed") + ", objective " + s.path("objective")
                     + "); this run has " + total + " steps, seed " + config.seed() + ", " + objective.name());
         }
+        String dtype = s.path("dtype").asText("float32");
+        if (!dtype.equals(model.options().label())) {
+            throw new IllegalArgumentException(r.dir() + ": checkpoint of a " + dtype + " run; this run loads the model"
+                    + " as " + model.options().label() + " (resume with the same --dtype and quantization)");
+        }
         lora.load(r.adapter());
         optimizer.restore(r.optimizer());
+        if (scaler != null) {
+            scaler.restore(s);
+        }
         return r.step();
     }
 
@@ -285,6 +346,8 @@ public final class Trainer<E> {
         private final Map<String, double[]> sums = new LinkedHashMap<>(); // name -> {sum, count}
         private long tokens;
         private long nanos;
+        private int skippedSinceStart;
+        private String lastSkip;
 
         void add(double loss, Map<String, Double> metrics, long realTokens, long elapsed) {
             sums.computeIfAbsent("loss", k -> new double[2]);
@@ -308,9 +371,19 @@ public final class Trainer<E> {
             return out;
         }
 
+        /** Records a step the loss scaler skipped; the progress line shows the count. */
+        void skip(int step, double oldScale, double newScale) {
+            skippedSinceStart++;
+            lastSkip = String.format(" skipped %d (step %d: float16 overflow, loss scale %.0f -> %.0f)",
+                    skippedSinceStart, step, oldScale, newScale);
+        }
+
         String summary() {
             Map<String, Double> m = means();
             StringBuilder sb = new StringBuilder();
+            if (lastSkip != null) {
+                sb.append(lastSkip.strip()).append(' ');
+            }
             if (m.containsKey("loss")) {
                 sb.append(String.format("loss %.4f", m.get("loss")));
             }
@@ -328,7 +401,7 @@ public final class Trainer<E> {
             line.put("step", step);
             line.put("epoch", epoch);
             line.put("learning_rate", lr);
-            line.put("grad_norm", gradNorm);
+            line.put("grad_norm", Double.isNaN(gradNorm) ? null : gradNorm); // null: a step the loss scaler skipped
             line.putAll(means());
             sums.clear();
             tokens = 0;

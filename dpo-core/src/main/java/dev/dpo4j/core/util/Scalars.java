@@ -1,6 +1,8 @@
 package dev.dpo4j.core.util;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 
 /**
  * Arithmetic with a Java number that is safe under autograd.
@@ -30,6 +32,23 @@ public final class Scalars {
         try (NDArray shared = like.getManager().create(v); // float64, backed by a Java buffer
              NDArray owned = shared.duplicate()) { // torch clone: memory the engine owns
             return owned.toType(like.getDataType(), true); // converted, or an alias of the clone
+        }
+    }
+
+    /**
+     * A 0-d array holding v in a given type, in engine-owned memory on the manager's device (for
+     * constants made before any operand exists).
+     *
+     * @param manager owns the scalar
+     * @param type its data type
+     * @param v the value
+     * @return the scalar array
+     */
+    public static NDArray of(NDManager manager, DataType type, double v) {
+        try (NDArray shared = manager.create(v); NDArray owned = shared.duplicate()) {
+            NDArray out = owned.toType(type, true);
+            out.attach(manager);
+            return out;
         }
     }
 

@@ -60,6 +60,25 @@ class MergedExportTest {
     }
 
     @Test
+    void anAdapterOnAQuantizedBaseMergesIntoTheUnquantizedWeightsFromDisk() throws IOException {
+        // QLoRA: the adapter was trained against a 4-bit base, but the merge reads the base's own float32
+        // tensors from disk, so the export is byte for byte the export of the same adapter on the full base.
+        Path fromQuantized = tmp.resolve("merged-from-nf4");
+        Path fromFull = tmp.resolve("merged-from-f32");
+        try (DecoderModel model = DecoderModel.load(llama(), ai.djl.Device.cpu(),
+                dev.dpo4j.core.model.LoadOptions.of(dev.dpo4j.core.model.Precision.FLOAT16)
+                        .withQuantization(dev.dpo4j.core.quant.QuantConfig.nf4(true)));
+             LoraModel lora = PeftAdapters.load(model, adapterDir())) {
+            assertEquals(14, MergedExport.write(llama(), lora, fromQuantized).mergedTensors());
+        }
+        try (DecoderModel model = DecoderModel.load(llama()); LoraModel lora = PeftAdapters.load(model, adapterDir())) {
+            MergedExport.write(llama(), lora, fromFull);
+        }
+        assertArrayEquals(Files.readAllBytes(fromFull.resolve("model.safetensors")),
+                Files.readAllBytes(fromQuantized.resolve("model.safetensors")));
+    }
+
+    @Test
     void llamaExportReloadsWithAdaptedLogits() throws IOException {
         Path out = tmp.resolve("merged");
         try (DecoderModel model = DecoderModel.load(llama());
@@ -112,6 +131,27 @@ class MergedExportTest {
             }
         }
         assertNoTemps();
+    }
+
+    @Test
+    void aBf16BaseRoundTripsBitForBitWhereTheMergeAddsNothing() throws IOException {
+        // A fresh adapter (B = 0) adds exactly 0: W + 0 in float32 rounds back to the very bf16 of W, so every
+        // tensor, adapted or not, keeps its stored bytes (and the model loaded as float16 merges the same).
+        Path qwen = Fixtures.path("models/qwen2-tiny");
+        for (dev.dpo4j.core.model.Precision p : dev.dpo4j.core.model.Precision.values()) {
+            Path out = tmp.resolve("qwen-zero-" + p.label());
+            try (DecoderModel model = DecoderModel.load(qwen, ai.djl.Device.cpu(), dev.dpo4j.core.model.LoadOptions.of(p));
+                 LoraModel lora = LoraModel.create(model, LoraConfig.of(4, 8), 11)) {
+                assertEquals(14 * model.config().numLayers() / 2, MergedExport.write(qwen, lora, out).mergedTensors());
+            }
+            try (SafetensorsCheckpoint base = SafetensorsCheckpoint.open(qwen);
+                 SafetensorsCheckpoint merged = SafetensorsCheckpoint.open(out)) {
+                for (String name : base.names()) {
+                    assertEquals(DType.BF16, merged.dtypeOf(name), name);
+                    assertEquals(raw(base, name), raw(merged, name), p + " " + name);
+                }
+            }
+        }
     }
 
     @Test

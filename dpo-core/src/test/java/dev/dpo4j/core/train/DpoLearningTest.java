@@ -10,7 +10,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dpo4j.core.lora.LoraConfig;
 import dev.dpo4j.core.lora.LoraModel;
+import ai.djl.Device;
 import dev.dpo4j.core.model.DecoderModel;
+import dev.dpo4j.core.model.LoadOptions;
 import dev.dpo4j.core.model.ModelConfig;
 import dev.dpo4j.core.model.WeightNames;
 import dev.dpo4j.core.train.PackedBatch.Layout;
@@ -129,7 +131,7 @@ class DpoLearningTest {
     }
 
     /** Pairs with a random prompt (4–8 tokens), chosen from tokens 0–15, rejected from 16–31, equal lengths. */
-    private static List<PreferencePair> pairs(int count, Random random) {
+    static List<PreferencePair> pairs(int count, Random random) {
         List<PreferencePair> out = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             long[] prompt = tokens(4 + random.nextInt(5), 0, VOCAB, random);
@@ -154,6 +156,11 @@ class DpoLearningTest {
      * weights 1), so runs repeat.
      */
     static DecoderModel tinyLlama(long seed) {
+        return tinyLlama(seed, LoadOptions.FLOAT32);
+    }
+
+    /** The same weights placed as {@code options} say (float16, a quantized base), as a checkpoint would be. */
+    static DecoderModel tinyLlama(long seed, LoadOptions options) {
         ObjectNode json = new ObjectMapper().createObjectNode();
         json.put("model_type", "llama");
         json.put("vocab_size", VOCAB);
@@ -168,21 +175,30 @@ class DpoLearningTest {
         json.put("hidden_act", "silu");
         ModelConfig config = ModelConfig.parse(json, "tiny-random-llama config");
         Random random = new Random(seed);
-        NDManager manager = NDManager.newBaseManager();
-        Map<String, NDArray> params = new LinkedHashMap<>();
+        Map<String, float[]> values = new LinkedHashMap<>();
         for (Map.Entry<String, long[]> e : WeightNames.expected(config).entrySet()) {
             long[] shape = e.getValue();
-            float[] values = new float[(int) new Shape(shape).size()];
+            float[] v = new float[(int) new Shape(shape).size()];
             boolean norm = shape.length == 1;
             // embeddings N(0, 1); a matrix (out, in) N(0, 1/in), so each output and each logit has unit scale
             double std = e.getKey().equals(WeightNames.EMBED) ? 1.0 : 1.0 / Math.sqrt(shape[shape.length - 1]);
-            for (int i = 0; i < values.length; i++) {
-                values[i] = norm ? 1f : (float) (random.nextGaussian() * std);
+            for (int i = 0; i < v.length; i++) {
+                v[i] = norm ? 1f : (float) (random.nextGaussian() * std);
             }
-            params.put(e.getKey(), manager.create(values, new Shape(shape)));
+            values.put(e.getKey(), v);
         }
-        return DecoderModel.of(config, manager, params);
+        if (options.equals(LoadOptions.FLOAT32)) {
+            NDManager manager = NDManager.newBaseManager();
+            Map<String, NDArray> params = new LinkedHashMap<>();
+            values.forEach((name, v) -> params.put(name, manager.create(v, new Shape(WeightNames.expected(config).get(name)))));
+            return DecoderModel.of(config, manager, params);
+        }
+        return DecoderModel.build(config, Device.cpu(), options, (name, first, count, dst) -> {
+            dst.asFloatBuffer().put(values.get(name), (int) first, count);
+            dst.position(dst.position() + count * Float.BYTES);
+        });
     }
+
 
     private static double mean(List<Double> values) {
         return values.stream().mapToDouble(Double::doubleValue).average().orElseThrow();

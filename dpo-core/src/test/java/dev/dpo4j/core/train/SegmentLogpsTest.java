@@ -92,11 +92,41 @@ class SegmentLogpsTest {
         }
     }
 
+    @Test
+    void aChunkedLmHeadGivesTheUnchunkedGradients() {
+        // The head runs C predicting states at a time and is recomputed chunk by chunk in backward; the
+        // fixture's gradients (an unchunked computation outside dpo4j) must come out for any C, including
+        // chunks that split a completion and a last chunk shorter than the others (29 completion tokens:
+        // 4 + 6, 6 + 3, 5 + 5).
+        Map<String, float[]> expected = DpoStepFixture.tensors("expected_grads.safetensors");
+        Map<String, float[]> whole = gradients(Layout.SEPARATE, 0, Mode.TRAIN, Integer.MAX_VALUE);
+        for (int rows : new int[] {1, 2, 7}) {
+            for (Mode mode : new Mode[] {Mode.TRAIN, Mode.TRAIN_CHECKPOINTED}) {
+                Map<String, float[]> chunked = gradients(Layout.SHARED_PROMPT, 0, mode, rows);
+                for (String name : expected.keySet()) {
+                    assertClose(expected.get(name), chunked.get(name), 1e-4, "C=" + rows + " " + mode + " " + name);
+                    assertClose(whole.get(name), chunked.get(name), 1e-5, "C=" + rows + " " + mode + " " + name);
+                }
+            }
+            try (DecoderModel model = DpoStepFixture.base(); LoraModel lora = DpoStepFixture.adapter(model)) {
+                PackedBatch batch = PackedBatch.ofPairs(DpoStepFixture.pairs(), Layout.SHARED_PROMPT, 0);
+                float[] one = logps(new SegmentLogps(model, Integer.MAX_VALUE), batch);
+                float[] many = logps(new SegmentLogps(model, rows), batch);
+                assertClose(one, many, 1e-6, "log-probs with C=" + rows);
+            }
+        }
+    }
+
     /** Runs one sigmoid-DPO step's backward and reads the LoRA gradients. */
     private static Map<String, float[]> gradients(Layout layout, int pack, Mode mode) {
+        return gradients(layout, pack, mode, Integer.MAX_VALUE);
+    }
+
+    /** The same with C predicting states per LM-head chunk. */
+    private static Map<String, float[]> gradients(Layout layout, int pack, Mode mode, int headChunkRows) {
         try (DecoderModel model = DpoStepFixture.base(); LoraModel lora = DpoStepFixture.adapter(model);
              NDManager manager = model.manager().newSubManager()) {
-            SegmentLogps runner = new SegmentLogps(model);
+            SegmentLogps runner = new SegmentLogps(model, headChunkRows);
             PackedBatch batch = PackedBatch.ofPairs(DpoStepFixture.pairs(), layout, pack);
             NDArray reference;
             try (LoraModel.Disabled off = lora.disabled()) {

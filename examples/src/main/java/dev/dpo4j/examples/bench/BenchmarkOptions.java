@@ -1,10 +1,13 @@
 package dev.dpo4j.examples.bench;
 
+import ai.djl.Device;
+import dev.dpo4j.core.model.LoadOptions;
+
 /**
  * What one {@link GenerationBenchmark} configuration runs.
  *
- * @param model a model directory ({@code config.json} + safetensors) or {@value RandomModel#NAME} for a
- *     random-weight model of SmolLM2-135M's shape
+ * @param model a model directory ({@code config.json} + safetensors) or one of {@link RandomModel#NAMES}
+ *     for random weights of a real model's shape
  * @param promptLength tokens in each prompt (default 32); prompts are random ids drawn from {@code seed}
  * @param newTokens tokens generated per prompt (default 64 for a directory, 32 for the random model);
  *     EOS does not stop generation, so every run produces exactly this many per prompt
@@ -13,15 +16,19 @@ package dev.dpo4j.examples.bench;
  *     allocator are warm
  * @param measuredRuns timed runs of each mode (default 3); the reported rate is their median
  * @param seed seed of the prompt ids and of the random weights (default 42)
+ * @param device where the model runs (default CPU)
+ * @param load dtype and quantization (default float32)
  */
 public record BenchmarkOptions(String model, int promptLength, int newTokens, int batchSize, int warmupRuns,
-                               int measuredRuns, long seed) {
+                               int measuredRuns, long seed, Device device, LoadOptions load) {
 
     /** Validates the values. */
     public BenchmarkOptions {
         if (model == null || model.isBlank()) {
-            throw new IllegalArgumentException("model must be a model directory or '" + RandomModel.NAME + "'");
+            throw new IllegalArgumentException("model must be a model directory or one of " + RandomModel.NAMES);
         }
+        device = device == null ? Device.cpu() : device;
+        load = load == null ? LoadOptions.FLOAT32 : load;
         if (promptLength < 1) {
             throw new IllegalArgumentException("prompt length must be >= 1, got " + promptLength);
         }
@@ -58,6 +65,8 @@ public record BenchmarkOptions(String model, int promptLength, int newTokens, in
         private int warmupRuns = 1;
         private int measuredRuns = 3;
         private long seed = 42;
+        private Device device = Device.cpu();
+        private LoadOptions load = LoadOptions.FLOAT32;
 
         private Builder(String model) {
             this.model = model;
@@ -99,10 +108,23 @@ public record BenchmarkOptions(String model, int promptLength, int newTokens, in
             return this;
         }
 
+        /** @param v where the model runs @return this */
+        public Builder device(Device v) {
+            device = v;
+            return this;
+        }
+
+        /** @param v dtype and quantization @return this */
+        public Builder load(LoadOptions v) {
+            load = v;
+            return this;
+        }
+
         /** @return the validated options */
         public BenchmarkOptions build() {
-            int tokens = newTokens != null ? newTokens : (RandomModel.NAME.equals(model) ? 32 : 64);
-            return new BenchmarkOptions(model, promptLength, tokens, batchSize, warmupRuns, measuredRuns, seed);
+            int tokens = newTokens != null ? newTokens : (RandomModel.isNamed(model) ? 32 : 64);
+            return new BenchmarkOptions(model, promptLength, tokens, batchSize, warmupRuns, measuredRuns, seed, device,
+                    load);
         }
     }
 }

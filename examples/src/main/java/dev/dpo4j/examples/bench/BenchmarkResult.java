@@ -7,7 +7,8 @@ import java.util.Locale;
 /**
  * The figures of one {@link GenerationBenchmark} configuration.
  *
- * @param model the model's name (directory name, or {@value RandomModel#NAME})
+ * @param model the model's name (directory name, or one of {@link RandomModel#NAMES})
+ * @param precision how the weights were held, e.g. {@code float16+nf4-dq-b64}
  * @param parameters number of weights (tied embeddings counted once)
  * @param promptLength tokens per prompt
  * @param newTokens tokens generated per prompt
@@ -19,13 +20,15 @@ import java.util.Locale;
  * @param peakHeapMiB peak Java heap while the model was loaded and run, see {@link MemoryProbe}
  * @param peakRssMiB peak resident memory of the process ({@code VmHWM}), which holds the off-heap tensors
  * @param rssWasReset whether {@code VmHWM} was reset before this model (else it is the process's peak)
+ * @param peakDeviceMiB peak GPU memory used (what nvidia-smi shows), NaN on CPU
  * @param cachedTokens each prompt's new tokens from the last cached run
  * @param uncachedTokens each prompt's new tokens from the last uncached run
  */
-public record BenchmarkResult(String model, long parameters, int promptLength, int newTokens, int batchSize,
-                              int measuredRuns, double cachedTokensPerSecond, double uncachedTokensPerSecond,
-                              double peakHeapMiB, double peakRssMiB, boolean rssWasReset,
-                              List<long[]> cachedTokens, List<long[]> uncachedTokens) {
+public record BenchmarkResult(String model, String precision, long parameters, int promptLength, int newTokens,
+                              int batchSize, int measuredRuns, double cachedTokensPerSecond,
+                              double uncachedTokensPerSecond, double peakHeapMiB, double peakRssMiB,
+                              boolean rssWasReset, double peakDeviceMiB, List<long[]> cachedTokens,
+                              List<long[]> uncachedTokens) {
 
     /** Copies the token lists. */
     public BenchmarkResult {
@@ -57,9 +60,9 @@ public record BenchmarkResult(String model, long parameters, int promptLength, i
      * @return two lines: column names and the alignment row
      */
     public static String markdownHeader() {
-        return "| model | params | prompt | new tokens | batch | cached tok/s | uncached tok/s | ratio "
-                + "| same tokens | peak heap MiB | peak RSS MiB |\n"
-                + "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: | ---: | ---: |";
+        return "| model | precision | params | prompt | new tokens | batch | cached tok/s | uncached tok/s | ratio "
+                + "| same tokens | peak heap MiB | peak RSS MiB | peak GPU MiB |\n"
+                + "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: | ---: | ---: | ---: |";
     }
 
     /**
@@ -68,10 +71,11 @@ public record BenchmarkResult(String model, long parameters, int promptLength, i
      * @return the row
      */
     public String markdownRow() {
-        return String.format(Locale.ROOT, "| %s | %s | %d | %d | %d | %.1f | %.1f | %.2f | %s | %.0f | %.0f%s |",
-                model, humanCount(parameters), promptLength, newTokens, batchSize, cachedTokensPerSecond,
+        return String.format(Locale.ROOT, "| %s | %s | %s | %d | %d | %d | %.1f | %.1f | %.2f | %s | %.0f | %.0f%s | %s |",
+                model, precision, humanCount(parameters), promptLength, newTokens, batchSize, cachedTokensPerSecond,
                 uncachedTokensPerSecond, ratio(), tokensMatch() ? "yes" : "no", peakHeapMiB, peakRssMiB,
-                rssWasReset ? "" : "*");
+                rssWasReset ? "" : "*", Double.isNaN(peakDeviceMiB) ? "-" : String.format(Locale.ROOT, "%.0f",
+                        peakDeviceMiB));
     }
 
     private static String humanCount(long n) {

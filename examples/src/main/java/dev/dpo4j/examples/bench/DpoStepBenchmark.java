@@ -1,6 +1,15 @@
 package dev.dpo4j.examples.bench;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import dev.dpo4j.core.engine.Tf32;
+import dev.dpo4j.core.model.LoadOptions;
+import dev.dpo4j.core.train.LossScaler;
+import dev.dpo4j.core.util.Scalars;
+import dev.dpo4j.examples.cli.Devices;
+import dev.dpo4j.examples.cli.PrecisionOptions;
+import dev.dpo4j.examples.cli.PrecisionSettings;
 import ai.djl.ndarray.NDManager;
 import dev.dpo4j.core.lora.LoraConfig;
 import dev.dpo4j.core.lora.LoraModel;
@@ -24,6 +33,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -39,6 +49,10 @@ import picocli.CommandLine.Option;
  * A step is: reference forward (1, 2), policy forward, DPO loss, backward, gradient clipping, AdamW.
  * Variants alternate within each round so machine-load drift hits all of them. Tokens/s counts the
  * tokens TRL would process (2·prompt + chosen + rejected per pair), so the rates compare work done.
+ * The model is a directory or random weights of a real shape ({@link RandomModel#NAMES}: SmolLM2-135M,
+ * Qwen2.5-0.5B, TinyLlama-1.1B, Llama-3-8B) on {@code --device cpu|gpu}, in any {@code --dtype}, optionally
+ * on a quantized base ({@code --load-in-4bit}, {@code --load-in-8bit}); float16 steps use the trainer's
+ * dynamic loss scaling. Peak memory is the process's resident set and, on a GPU, the device's used memory.
  * This is a benchmark, not a test: nothing here asserts a speed.
  */
 @Command(name = "dpo-step-benchmark", mixinStandardHelpOptions = true, sortOptions = false,
@@ -46,9 +60,15 @@ import picocli.CommandLine.Option;
             "Prints a Markdown table with ratios against plain."})
 public final class DpoStepBenchmark implements Callable<Integer> {
     @Option(names = "--model", defaultValue = RandomModel.NAME,
-            description = "A model directory, or '" + RandomModel.NAME + "' (default) for random weights of "
-                    + "SmolLM2-135M's shape.")
+            description = "A model directory, or random weights of a real model's shape: smollm2-135m-random "
+                    + "(default), qwen2.5-0.5b-random, tinyllama-1.1b-random, llama3-8b-random.")
     String model;
+
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}).")
+    String device;
+
+    @Mixin
+    PrecisionOptions precision;
 
     @Option(names = "--prompt-length", defaultValue = "1024", description = "Prompt tokens (default: ${DEFAULT-VALUE}).")
     int promptLength;
@@ -61,6 +81,12 @@ public final class DpoStepBenchmark implements Callable<Integer> {
 
     @Option(names = "--pairs", defaultValue = "1", description = "Pairs per step (default: ${DEFAULT-VALUE}).")
     int pairs;
+
+    @Option(names = "--pairs-file", paramLabel = "FILE",
+            description = "Token-id pairs (JSONL: prompt_ids, chosen_ids, rejected_ids) to use instead of random ones: "
+                    + "the first --pairs rows, e.g. the pairs.jsonl of ../shared/gpu/reference/make_model.py, so the "
+                    + "Python reference and dpo4j run the same tokens; the length options are then ignored.")
+    java.nio.file.Path pairsFile;
 
     @Option(names = "--checkpointing", arity = "1", defaultValue = "true", paramLabel = "BOOL",
             description = "Layer-wise recomputation in backward (default: ${DEFAULT-VALUE}); false keeps every "
@@ -82,8 +108,25 @@ public final class DpoStepBenchmark implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Seed of weights and tokens (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    /** One variant's figures. */
-    public record Row(String variant, double seconds, double tokensPerSecond, double peakRssMiB, double loss) {
+    private LoadOptions loadOptions;
+
+    /**
+     * One variant's figures.
+     *
+     * @param variant the layout
+     * @param seconds median step time
+     * @param tokensPerSecond TRL-equivalent tokens per second
+     * @param peakRssMiB peak resident memory of the process during a step
+     * @param peakDeviceMiB peak GPU memory used during a step (NaN on CPU)
+     * @param loss the last step's loss
+     * @param skippedSteps steps the float16 loss scaler skipped (0 in float32)
+     */
+    public record Row(String variant, double seconds, double tokensPerSecond, double peakRssMiB, double peakDeviceMiB,
+                      double loss, long skippedSteps) {
+        /** Pairs per second at this step time. */
+        public double pairsPerSecond(int pairs) {
+            return pairs / seconds;
+        }
     }
 
     /**
@@ -124,23 +167,35 @@ public final class DpoStepBenchmark implements Callable<Integer> {
         String[] variants = names;
         double[][] times = new double[variants.length][runs];
         double[] peaks = new double[variants.length];
+        double[] devicePeaks = new double[variants.length];
         double[] losses = new double[variants.length];
-        try (DecoderModel model = this.model.equals(RandomModel.NAME) ? RandomModel.smolLm2Shaped(seed)
-                : DecoderModel.load(java.nio.file.Path.of(this.model));
+        long[] skipped = new long[variants.length];
+        Device where = Devices.parse(device);
+        PrecisionSettings.Resolved resolved = precision.settings().resolve(where);
+        Tf32.configure(precision.settings().tf32());
+        loadOptions = resolved.options();
+        try (DecoderModel model = open(this.model, where, loadOptions, seed);
              LoraModel lora = LoraModel.create(model, LoraConfig.of(8, 16), seed);
              AdamW optimizer = AdamW.withDefaults()) {
             List<PreferencePair> batch = pairs(model.config().vocabSize());
             float[] cachedReference = reference(lora, PackedBatch.ofPairs(batch, PackedBatch.Layout.SHARED_PROMPT, 0));
+            LossScaler[] scalers = new LossScaler[variants.length];
             for (int round = 0; round < warmup + runs; round++) {
                 for (int v : chosen) {
-                    MemoryProbe probe = MemoryProbe.reset();
-                    long start = System.nanoTime();
-                    losses[v] = step(lora, optimizer, batch, v, cachedReference);
-                    double seconds = (System.nanoTime() - start) / 1e9;
-                    if (round >= warmup) {
-                        times[v][round - warmup] = seconds;
-                        peaks[v] = Math.max(peaks[v], probe.peakRssMiB());
+                    if (model.dtype() == DataType.FLOAT16 && scalers[v] == null) {
+                        scalers[v] = new LossScaler();
                     }
+                    try (MemoryProbe probe = MemoryProbe.reset(where)) {
+                        long start = System.nanoTime();
+                        losses[v] = step(lora, optimizer, batch, v, cachedReference, scalers[v]);
+                        double seconds = (System.nanoTime() - start) / 1e9;
+                        if (round >= warmup) {
+                            times[v][round - warmup] = seconds;
+                            peaks[v] = Math.max(peaks[v], probe.peakRssMiB());
+                            devicePeaks[v] = where.isGpu() ? Math.max(devicePeaks[v], probe.peakDeviceMiB()) : Double.NaN;
+                        }
+                    }
+                    skipped[v] = scalers[v] == null ? 0 : scalers[v].skippedSteps();
                 }
             }
         }
@@ -148,13 +203,38 @@ public final class DpoStepBenchmark implements Callable<Integer> {
         List<Row> rows = new ArrayList<>();
         for (int v : chosen) {
             double median = median(times[v]);
-            rows.add(new Row(variants[v], median, tokens / median, peaks[v], losses[v]));
+            rows.add(new Row(variants[v], median, tokens / median, peaks[v], devicePeaks[v], losses[v], skipped[v]));
         }
         return rows;
     }
 
-    /** One optimizer step of a variant; returns its loss. */
-    private double step(LoraModel lora, AdamW optimizer, List<PreferencePair> batch, int variant, float[] cached) {
+    /**
+     * A model directory, or one of {@link RandomModel#NAMES} built with random weights.
+     *
+     * @param model the {@code --model} value
+     * @param device where it runs
+     * @param options dtype and quantization
+     * @param seed seed of random weights
+     * @return the model
+     */
+    static DecoderModel open(String model, Device device, LoadOptions options, long seed) {
+        if (RandomModel.isNamed(model)) {
+            return RandomModel.build(model, device, options, seed);
+        }
+        java.nio.file.Path dir = java.nio.file.Path.of(model);
+        if (!java.nio.file.Files.isRegularFile(dir.resolve("config.json"))) {
+            throw new IllegalArgumentException("model '" + model + "' is neither a directory with a config.json nor one"
+                    + " of " + String.join(", ", RandomModel.NAMES));
+        }
+        return DecoderModel.load(dir, device, options);
+    }
+
+    /**
+     * One optimizer step of a variant; returns its loss. In float16 the loss is scaled for backward and
+     * the gradients unscaled before clipping, and an overflowing step is skipped, as the trainer does.
+     */
+    private double step(LoraModel lora, AdamW optimizer, List<PreferencePair> batch, int variant, float[] cached,
+                        LossScaler scaler) {
         PackedBatch layout = PackedBatch.ofPairs(batch,
                 variant == 0 ? PackedBatch.Layout.SEPARATE : PackedBatch.Layout.SHARED_PROMPT, 0);
         float[] ref = variant == 2 ? cached : reference(lora, layout);
@@ -183,13 +263,25 @@ public final class DpoStepBenchmark implements Callable<Integer> {
                         manager.create(lengths));
                 loss = WeightedLoss.of(List.of("sigmoid"), null).loss(in, LossSettings.defaults());
                 lossValue = loss.toDoubleArray()[0];
+                if (scaler != null) {
+                    loss = Scalars.mul(loss, scaler.scale());
+                }
             }
             pass.backward(loss);
         }
         Map<String, NDArray> grads = new LinkedHashMap<>();
         lora.parameters().forEach((k, p) -> grads.put(k, p.getGradient()));
-        GradClipping.clipGlobalNorm(grads, 1.0);
-        optimizer.step(lora.parameters(), grads, 1e-5);
+        if (scaler != null) {
+            grads.values().forEach(g -> g.divi((float) scaler.scale()));
+        }
+        boolean overflow = scaler != null && GradClipping.allFinite(grads) != null;
+        if (scaler != null) {
+            scaler.update(overflow);
+        }
+        if (!overflow) {
+            GradClipping.clipGlobalNorm(grads, 1.0);
+            optimizer.step(lora.parameters(), grads, 1e-5);
+        }
         grads.values().forEach(NDArray::close);
         return lossValue;
     }
@@ -203,6 +295,27 @@ public final class DpoStepBenchmark implements Callable<Integer> {
     }
 
     private List<PreferencePair> pairs(int vocab) {
+        if (pairsFile != null) {
+            List<PreferencePair> out = new ArrayList<>();
+            try (dev.dpo4j.core.io.JsonlReader reader = dev.dpo4j.core.io.JsonlReader.open(pairsFile)) {
+                for (dev.dpo4j.core.io.JsonlRow row : reader) {
+                    if (out.size() == pairs) {
+                        break;
+                    }
+                    out.add(new PreferencePair(ids(row, "prompt_ids", vocab), ids(row, "chosen_ids", vocab),
+                            ids(row, "rejected_ids", vocab)));
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(pairsFile + ": " + e.getMessage(), e);
+            }
+            if (out.size() < pairs) {
+                throw new IllegalArgumentException(pairsFile + ": " + out.size() + " pairs, --pairs asks " + pairs);
+            }
+            promptLength = out.get(0).promptIds().length; // for the table and the tokens/s count
+            chosenLength = out.get(0).chosenIds().length;
+            rejectedLength = out.get(0).rejectedIds().length;
+            return out;
+        }
         SplittableRandom random = new SplittableRandom(seed);
         List<PreferencePair> out = new ArrayList<>();
         for (int i = 0; i < pairs; i++) {
@@ -210,6 +323,12 @@ public final class DpoStepBenchmark implements Callable<Integer> {
                     ids(random, rejectedLength, vocab)));
         }
         return out;
+    }
+
+    private static long[] ids(dev.dpo4j.core.io.JsonlRow row, String field, int vocab) {
+        long[] ids = row.longArray(field);
+        dev.dpo4j.core.model.TokenIds.check(ids, vocab, row.source() + ":" + row.lineNumber() + " " + field);
+        return ids;
     }
 
     private static long[] ids(SplittableRandom random, int n, int vocab) {
@@ -228,15 +347,20 @@ public final class DpoStepBenchmark implements Callable<Integer> {
      */
     public String table(List<Row> rows) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%s, LoRA r 8 all-linear, %d pair(s) of "
-                + "prompt %d + chosen %d + rejected %d, checkpointing %s, median of %d%n%n", model, pairs, promptLength,
-                chosenLength, rejectedLength, checkpointing, runs));
-        sb.append("| variant | step s | tokens/s | speed-up vs plain | peak RSS MiB | loss |\n");
-        sb.append("|---|---|---|---|---|---|\n");
+        sb.append(String.format(Locale.ROOT, "%s on %s in %s, LoRA r 8 all-linear, %d pair(s) of "
+                + "prompt %d + chosen %d + rejected %d, checkpointing %s, TF32 %s, median of %d%n%n", model, device,
+                loadOptions == null ? "?" : loadOptions.label(), pairs, promptLength, chosenLength, rejectedLength,
+                checkpointing, Tf32.enabled(), runs));
+        sb.append("| variant | step s | pairs/s | tokens/s | speed-up vs plain | peak RSS MiB | peak GPU MiB | loss "
+                + "| skipped |\n");
+        sb.append("|---|---|---|---|---|---|---|---|---|\n");
         double plain = rows.get(0).variant().equals("plain") ? rows.get(0).seconds() : Double.NaN;
         for (Row r : rows) {
-            sb.append(String.format(Locale.ROOT, "| %s | %.2f | %.0f | %.2f× | %.0f | %.6f |%n", r.variant(), r.seconds(),
-                    r.tokensPerSecond(), plain / r.seconds(), r.peakRssMiB(), r.loss()));
+            sb.append(String.format(Locale.ROOT, "| %s | %.3f | %.2f | %.0f | %s | %.0f | %s | %.6f | %d |%n",
+                    r.variant(), r.seconds(), r.pairsPerSecond(pairs), r.tokensPerSecond(),
+                    Double.isNaN(plain) ? "-" : String.format(Locale.ROOT, "%.2f×", plain / r.seconds()),
+                    r.peakRssMiB(), Double.isNaN(r.peakDeviceMiB()) ? "-" : String.format(Locale.ROOT, "%.0f",
+                            r.peakDeviceMiB()), r.loss(), r.skippedSteps()));
         }
         return sb.toString();
     }

@@ -1,10 +1,11 @@
 package dev.dpo4j.examples.bench;
 
+import ai.djl.Device;
+import dev.dpo4j.core.engine.Tf32;
 import dev.dpo4j.core.generate.Generation;
 import dev.dpo4j.core.generate.GenerationConfig;
 import dev.dpo4j.core.generate.Generator;
 import dev.dpo4j.core.model.DecoderModel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,7 +14,11 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
+import dev.dpo4j.examples.cli.Devices;
+import dev.dpo4j.examples.cli.PrecisionOptions;
+import dev.dpo4j.examples.cli.PrecisionSettings;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -32,9 +37,16 @@ import picocli.CommandLine.Option;
 public final class GenerationBenchmark implements Callable<Integer> {
 
     @Option(names = "--model", required = true,
-            description = "A model directory, or '" + RandomModel.NAME + "' for random weights of SmolLM2-135M's "
-                    + "shape. Repeat to benchmark several models in one table.")
+            description = "A model directory, or random weights of a real model's shape: smollm2-135m-random, "
+                    + "qwen2.5-0.5b-random, tinyllama-1.1b-random, llama3-8b-random. Repeat to benchmark several "
+                    + "models in one table.")
     List<String> models = new ArrayList<>();
+
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}).")
+    String device;
+
+    @Mixin
+    PrecisionOptions precision;
 
     @Option(names = "--prompt-length", defaultValue = "32", description = "Tokens per prompt (default: ${DEFAULT-VALUE}).")
     int promptLength;
@@ -68,10 +80,15 @@ public final class GenerationBenchmark implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Device where = Devices.parse(device);
+        PrecisionSettings.Resolved resolved = precision.settings().resolve(where);
+        Tf32.configure(precision.settings().tf32());
+        resolved.notes().forEach(n -> System.err.println("note: " + n));
         System.out.println(BenchmarkResult.markdownHeader());
         for (String model : models) {
             BenchmarkOptions options = BenchmarkOptions.builder(model).promptLength(promptLength).newTokens(newTokens)
-                    .batchSize(batchSize).warmupRuns(warmupRuns).measuredRuns(measuredRuns).seed(seed).build();
+                    .batchSize(batchSize).warmupRuns(warmupRuns).measuredRuns(measuredRuns).seed(seed).device(where)
+                    .load(resolved.options()).build();
             BenchmarkResult result = run(options);
             System.out.println(result.markdownRow());
             System.out.flush();
@@ -87,9 +104,10 @@ public final class GenerationBenchmark implements Callable<Integer> {
      * @throws IllegalArgumentException when the model is neither a directory nor {@value RandomModel#NAME}
      */
     public static BenchmarkResult run(BenchmarkOptions options) {
-        MemoryProbe probe = MemoryProbe.reset();
-        try (DecoderModel model = open(options)) {
-            long parameters = model.parameters().values().stream().mapToLong(a -> a.getShape().size()).sum();
+        try (MemoryProbe probe = MemoryProbe.reset(options.device());
+             DecoderModel model = open(options)) {
+            long parameters = model.parameters().values().stream().mapToLong(a -> a.getShape().size()).sum()
+                    + model.quantizedWeights().values().stream().mapToLong(w -> w.shape()[0] * w.shape()[1]).sum();
             List<long[]> prompts = prompts(options, model.config().vocabSize());
             Generator generator = new Generator(model, new long[0], null);
             GenerationConfig cached = config(options, true);
@@ -112,27 +130,19 @@ public final class GenerationBenchmark implements Callable<Integer> {
                 System.err.printf(Locale.ROOT, "%s run %d/%d: cached %.1f tok/s, uncached %.1f tok/s%n",
                         name(options.model()), i + 1, options.measuredRuns(), cachedRates[i], uncachedRates[i]);
             }
-            return new BenchmarkResult(name(options.model()), parameters, options.promptLength(),
-                    options.newTokens(), options.batchSize(), options.measuredRuns(), median(cachedRates),
-                    median(uncachedRates), probe.peakHeapMiB(), probe.peakRssMiB(), probe.rssWasReset(),
-                    cachedTokens, uncachedTokens);
+            return new BenchmarkResult(name(options.model()), model.options().label(), parameters,
+                    options.promptLength(), options.newTokens(), options.batchSize(), options.measuredRuns(),
+                    median(cachedRates), median(uncachedRates), probe.peakHeapMiB(), probe.peakRssMiB(),
+                    probe.rssWasReset(), probe.peakDeviceMiB(), cachedTokens, uncachedTokens);
         }
     }
 
     private static DecoderModel open(BenchmarkOptions options) {
-        if (RandomModel.NAME.equals(options.model())) {
-            return RandomModel.smolLm2Shaped(options.seed());
-        }
-        Path dir = Path.of(options.model());
-        if (!Files.isRegularFile(dir.resolve("config.json"))) {
-            throw new IllegalArgumentException("model '" + options.model() + "' is neither a directory with a "
-                    + "config.json nor '" + RandomModel.NAME + "'");
-        }
-        return DecoderModel.load(dir);
+        return DpoStepBenchmark.open(options.model(), options.device(), options.load(), options.seed());
     }
 
     private static String name(String model) {
-        if (RandomModel.NAME.equals(model)) {
+        if (RandomModel.isNamed(model)) {
             return model;
         }
         Path file = Path.of(model).toAbsolutePath().normalize().getFileName();

@@ -2,6 +2,7 @@ package dev.dpo4j.examples.cli;
 
 import ai.djl.Device;
 import dev.dpo4j.core.CausalLm;
+import dev.dpo4j.core.model.LoadOptions;
 import dev.dpo4j.core.chat.ChatModel;
 import dev.dpo4j.core.chat.ChatRequest;
 import dev.dpo4j.core.chat.ChatResponse;
@@ -49,6 +50,7 @@ final class ContenderModel implements ChatModel {
      * @param spec the contender
      * @param baseModel {@code --model}, the base of an adapter contender
      * @param device where local models run
+     * @param options how local models are loaded (dtype, quantization)
      * @param maxTokens the most new tokens per answer
      * @param endpoint the endpoint options (key variable, retries, timeouts) an endpoint contender uses
      * @param concurrency an endpoint contender's requests in flight at most
@@ -57,13 +59,13 @@ final class ContenderModel implements ChatModel {
      * @throws IllegalArgumentException naming the flag when an adapter does not fit the model
      * @throws UncheckedIOException naming the flag when an adapter folder cannot be read
      */
-    static ContenderModel open(ContenderSpecs.Spec spec, String baseModel, Device device, int maxTokens,
-            JudgeEndpoint endpoint, int concurrency, Map<String, List<ChatMessage>> conversations) {
+    static ContenderModel open(ContenderSpecs.Spec spec, String baseModel, Device device, LoadOptions options,
+            int maxTokens, JudgeEndpoint endpoint, int concurrency, Map<String, List<ChatMessage>> conversations) {
         Objects.requireNonNull(conversations, "conversations");
         return switch (spec.kind()) {
             case BASE, MERGED -> new ContenderModel(spec.source(),
-                    LocalChatModel.load(spec.source(), device, maxTokens), List.of(), conversations);
-            case ADAPTER -> withAdapter(spec, baseModel, device, maxTokens, conversations);
+                    LocalChatModel.load(spec.source(), device, options, maxTokens), List.of(), conversations);
+            case ADAPTER -> withAdapter(spec, baseModel, device, options, maxTokens, conversations);
             case ENDPOINT -> {
                 ChatModel client = endpoint.client(List.of(spec.url()), spec.source(), concurrency);
                 yield new ContenderModel(client.name(), client, List.of(), conversations);
@@ -73,8 +75,8 @@ final class ContenderModel implements ChatModel {
 
     /** Each adapter contender gets its own copy of the base model, so adapters never share weights. */
     private static ContenderModel withAdapter(ContenderSpecs.Spec spec, String baseModel, Device device,
-            int maxTokens, Map<String, List<ChatMessage>> conversations) {
-        CausalLm lm = CausalLm.load(baseModel, device);
+            LoadOptions options, int maxTokens, Map<String, List<ChatMessage>> conversations) {
+        CausalLm lm = CausalLm.load(baseModel, device, options);
         LoraModel lora = null;
         try {
             lora = PeftAdapters.load(lm.model(), Path.of(spec.source()));

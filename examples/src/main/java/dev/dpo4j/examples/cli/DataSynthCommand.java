@@ -1,5 +1,7 @@
 package dev.dpo4j.examples.cli;
 
+import ai.djl.Device;
+import dev.dpo4j.core.model.LoadOptions;
 import dev.dpo4j.core.chat.ChatModel;
 import dev.dpo4j.core.chat.LocalChatModel;
 import dev.dpo4j.core.chat.OpenAiChatClient;
@@ -64,6 +66,9 @@ final class DataSynthCommand implements Callable<Integer> {
 
     @Option(names = "--device", defaultValue = "cpu", description = "Device of a local base model (default: ${DEFAULT-VALUE}).")
     String device;
+
+    @Mixin
+    PrecisionOptions precision;
 
     @Option(names = "--questions", defaultValue = "5", description = "Questions per article (default: ${DEFAULT-VALUE}).")
     int questions;
@@ -167,6 +172,8 @@ final class DataSynthCommand implements Callable<Integer> {
         if (!writerUrls.isEmpty()) {
             return judge.client(writerUrls, writerModel, writerConcurrency > 0 ? writerConcurrency : 16);
         }
-        return LocalChatModel.load(writerModel, Devices.parse(device), maxTokens);
+        Device where = Devices.parse(device);
+        LoadOptions loading = ModelLoading.prepare(where, precision.settings(), spec.commandLine().getErr()).options();
+        return LocalChatModel.load(writerModel, where, loading, maxTokens);
     }
 }

@@ -1,6 +1,7 @@
 package dev.dpo4j.examples.cli;
 
 import ai.djl.Device;
+import dev.dpo4j.core.model.LoadOptions;
 import dev.dpo4j.core.chat.OpenAiChatClient;
 import dev.dpo4j.data.synth.SynthConfig;
 import dev.dpo4j.eval.Contender;
@@ -123,6 +124,9 @@ final class EvaluateCommand implements Callable<Integer> {
     boolean retryFailures;
 
     @Mixin
+    PrecisionOptions precision;
+
+    @Mixin
     ConfigOption config;
 
     @Override
@@ -132,6 +136,7 @@ final class EvaluateCommand implements Callable<Integer> {
         ContenderSpecs specs = ContenderSpecs.parse(model, noBase, adapters, merged, endpoints, pairwise);
         checkSettings(specs);
         Device where = Devices.parse(device);
+        LoadOptions loading = ModelLoading.prepare(where, precision.settings(), spec.commandLine().getErr()).options();
         Map<String, Path> curves = curves();
         SynthConfig synth = SynthConfig.builder()
                 .optNumQuestions(questions)
@@ -152,7 +157,7 @@ final class EvaluateCommand implements Callable<Integer> {
         RuntimeException failure = null;
         try {
             for (ContenderSpecs.Spec c : specs.contenders()) {
-                models.add(ContenderModel.open(c, model, where, maxNewTokens, judge, judge.concurrency,
+                models.add(ContenderModel.open(c, model, where, loading, maxNewTokens, judge, judge.concurrency,
                         rows.conversations()));
             }
             judgeClient = needsJudge(specs) ? judge.judge() : null;

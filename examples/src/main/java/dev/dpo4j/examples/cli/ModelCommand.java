@@ -46,6 +46,9 @@ abstract class ModelCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
 
+    @Mixin
+    PrecisionOptions precision;
+
     /** Reads all input rows; bad lines fail with file:line. */
     List<JsonlRow> readRows() throws IOException {
         List<JsonlRow> rows = new ArrayList<>();
@@ -61,7 +64,7 @@ abstract class ModelCommand implements Callable<Integer> {
         if (batchSize < 1) {
             throw new IllegalArgumentException("--batch-size must be >= 1, got " + batchSize);
         }
-        return CausalLm.load(model, Devices.parse(device));
+        return ModelLoading.load(model, Devices.parse(device), precision.settings(), spec.commandLine().getErr());
     }
 
     /** Rows already written by an earlier run when resuming, else 0 (and the output is truncated). */

@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
@@ -48,7 +49,7 @@ final class TrainCommand implements Callable<Integer> {
     /** Flags whose values are names or paths, never numbers. */
     private static final Set<String> TEXT_KEYS = Set.of("model", "data", "eval_data", "output", "adapter", "task",
             "device", "reference", "optimizer", "truncation_mode", "lr_scheduler_type", "loss_type",
-            "lora_target_modules");
+            "lora_target_modules", "dtype", "torch_dtype", "bnb_4bit_quant_type", "bnb_4bit_compute_dtype");
 
     @Spec
     CommandSpec spec;
@@ -88,6 +89,19 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--skip-bad-rows", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
             description = "Skip and count invalid rows instead of stopping at the first (default false).")
     String skipBadRows;
+
+    // ---- precision ----
+    @Option(names = "--fp16", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
+            description = "TRL's switch: true = --dtype float16.")
+    String fp16;
+
+    @Option(names = "--bf16", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
+            description = "TRL's switch: true = --dtype bfloat16 (runs as float16).")
+    String bf16;
+
+    /** --dtype, --load-in-4bit/8bit, --bnb-4bit-*, --tf32: the same flags as every model command. */
+    @Mixin
+    PrecisionOptions precision;
 
     // ---- loss ----
     @Option(names = "--loss-type", split = ",", paramLabel = "T",

@@ -43,9 +43,10 @@ final class TrainRun {
      * @param lora the adapter's settings as trained
      * @param trainableParameters LoRA parameters trained
      * @param seconds wall time of the whole run
+     * @param precision how the base was held, e.g. {@code float16+nf4-dq-b64}
      */
     record Outcome(TrainResult result, int trainExamples, int evalExamples, LoraConfig lora, long trainableParameters,
-                   double seconds) {
+                   double seconds, String precision) {
     }
 
     private final TrainSettings settings;
@@ -80,7 +81,8 @@ final class TrainRun {
         PeftAdapter start = settings.adapter() == null ? null : PeftAdapters.read(settings.adapter());
         settings.notes().forEach(n -> err.println("note: " + n));
         noteEarlierRun();
-        try (CausalLm lm = CausalLm.load(settings.model(), Devices.parse(settings.device()))) {
+        try (CausalLm lm = ModelLoading.load(settings.model(), Devices.parse(settings.device()), settings.precision(),
+                err)) {
             Tokenizer tokenizer = lm.tokenizer().orElse(null);
             int vocab = lm.model().config().vocabSize();
             TrainConfig config = settings.config();
@@ -113,7 +115,7 @@ final class TrainRun {
                             .train(train, eval, settings.resume());
                 }
                 return new Outcome(result, trainCount, evalCount, loraConfig, lora.parameterCount(),
-                        (System.nanoTime() - started) / 1e9);
+                        (System.nanoTime() - started) / 1e9, lm.model().options().label());
             }
         }
     }

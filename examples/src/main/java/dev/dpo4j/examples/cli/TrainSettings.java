@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dpo4j.core.model.Precision;
 import dev.dpo4j.core.train.TrainConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,22 +37,26 @@ import java.util.stream.Collectors;
  * @param resume continue from the latest checkpoint in {@code output}
  * @param skipBadRows skip and count invalid rows instead of stopping at the first
  * @param device {@code cpu}, {@code gpu} or {@code gpu:N}
+ * @param precision dtype, quantization and TF32 ({@code dtype}/{@code torch_dtype},
+ *     {@code model_init_kwargs.dtype}, TRL's {@code fp16: true} / {@code bf16: true}, {@code load_in_4bit},
+ *     {@code load_in_8bit}, {@code bnb_4bit_*}, {@code tf32})
  * @param config the training settings
  * @param loraKeys the {@code lora_config} keys the user set (YAML or flags); with {@code adapter} only
  *     {@code lora_dropout} among them applies, the adapter's own config wins for the rest
  * @param notes remarks for stderr (keys read but ignored, settings overruled)
  */
 record TrainSettings(String model, Path trainPath, Path validPath, Path output, Path adapter, String task,
-                     boolean resume, boolean skipBadRows, String device, TrainConfig config,
-                     Map<String, JsonNode> loraKeys, List<String> notes) {
+                     boolean resume, boolean skipBadRows, String device, PrecisionSettings precision,
+                     TrainConfig config, Map<String, JsonNode> loraKeys, List<String> notes) {
 
     /** The two tasks. */
     static final List<String> TASKS = List.of("dpo", "sft");
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final String LORA = "lora_config";
-    private static final Set<String> RUN_KEYS =
-            Set.of("model", "train_path", "valid_path", "output", "adapter", "task", "resume", "skip_bad_rows", "device");
+    private static final Set<String> RUN_KEYS = Set.of("model", "train_path", "valid_path", "output", "adapter",
+            "task", "resume", "skip_bad_rows", "device", "dtype", "fp16", "bf16", "load_in_4bit", "load_in_8bit",
+            "bnb_4bit_quant_type", "bnb_4bit_use_double_quant", "bnb_4bit_compute_dtype", "tf32");
 
     /** Other names of a setting, mapped to the key used here ({@code lora_config.x} for adapter keys). */
     private static final Map<String, String> ALIASES = Map.ofEntries(
@@ -69,7 +74,9 @@ record TrainSettings(String model, Path trainPath, Path validPath, Path output, 
             Map.entry("lora_r", LORA + ".r"),
             Map.entry("lora_alpha", LORA + ".lora_alpha"),
             Map.entry("lora_dropout", LORA + ".lora_dropout"),
-            Map.entry("lora_target_modules", LORA + ".target_modules"));
+            Map.entry("lora_target_modules", LORA + ".target_modules"),
+            Map.entry("torch_dtype", "dtype"),
+            Map.entry("use_bnb_nested_quant", "bnb_4bit_use_double_quant"));
 
     /** llmforge keys about its cluster or engine that mean nothing on one JVM: read, noted, not applied. */
     private static final Set<String> IGNORED = Set.of("num_devices", "deepspeed", "flash_attention_2", "padding",
@@ -122,7 +129,36 @@ record TrainSettings(String model, Path trainPath, Path validPath, Path output, 
         }
         String device = text(merged, "device", false);
         return new TrainSettings(model, train, valid, output, adapter, task, bool(merged, "resume"),
-                bool(merged, "skip_bad_rows"), device == null ? "cpu" : device, config, loraKeys, List.copyOf(notes));
+                bool(merged, "skip_bad_rows"), device == null ? "cpu" : device, precision(merged), config, loraKeys,
+                List.copyOf(notes));
+    }
+
+    /**
+     * The precision keys: {@code dtype} (or {@code torch_dtype}, {@code model_init_kwargs.dtype}), TRL's
+     * {@code fp16: true} (float16) and {@code bf16: true} (bfloat16, run as float16), the bitsandbytes
+     * keys and {@code tf32}. A dtype and an fp16/bf16 switch that disagree are an error.
+     */
+    private static PrecisionSettings precision(ObjectNode merged) {
+        String dtype = text(merged, "dtype", false);
+        boolean fp16 = bool(merged, "fp16");
+        boolean bf16 = bool(merged, "bf16");
+        if (fp16 && bf16) {
+            throw new IllegalArgumentException("fp16 and bf16 are both true; choose one (or set dtype)");
+        }
+        String implied = fp16 ? "float16" : bf16 ? "bfloat16" : null;
+        if (implied != null && dtype != null && !dtype.equalsIgnoreCase("auto")
+                && Precision.resolve(dtype, null).precision() != Precision.resolve(implied, null).precision()) {
+            throw new IllegalArgumentException((fp16 ? "fp16" : "bf16") + ": true asks for " + implied
+                    + " but dtype is " + dtype + "; keep one");
+        }
+        if (implied != null && (dtype == null || dtype.equalsIgnoreCase("auto"))) {
+            dtype = implied;
+        }
+        Boolean doubleQuant = merged.has("bnb_4bit_use_double_quant") ? bool(merged, "bnb_4bit_use_double_quant") : null;
+        Boolean tf32 = merged.has("tf32") ? bool(merged, "tf32") : null;
+        return new PrecisionSettings(dtype, bool(merged, "load_in_4bit"), bool(merged, "load_in_8bit"),
+                text(merged, "bnb_4bit_quant_type", false), doubleQuant, text(merged, "bnb_4bit_compute_dtype", false),
+                tf32);
     }
 
     /** Whether the run trains a preference loss (else SFT). */
@@ -153,6 +189,17 @@ record TrainSettings(String model, Path trainPath, Path validPath, Path output, 
                 }
                 value.fields().forEachRemaining(l -> putLora(out, setBy, source, LORA + "." + l.getKey(), l.getKey(),
                         l.getValue()));
+            } else if (key.equals("model_init_kwargs")) {
+                if (!value.isObject()) {
+                    throw new IllegalArgumentException(source + ": 'model_init_kwargs' must be a mapping (dtype, ...)");
+                }
+                value.fields().forEachRemaining(p -> {
+                    if (p.getKey().equals("dtype") || p.getKey().equals("torch_dtype")) {
+                        put(out, setBy, source, "model_init_kwargs." + p.getKey(), "dtype", p.getValue());
+                    } else {
+                        notes.add(source + ": model_init_kwargs." + p.getKey() + " is not used by dpo4j; ignored");
+                    }
+                });
             } else if (key.equals("preference_tuning_config")) {
                 value.fields().forEachRemaining(p -> {
                     if (p.getKey().equals("beta")) {

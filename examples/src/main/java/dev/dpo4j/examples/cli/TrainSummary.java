@@ -49,6 +49,12 @@ final class TrainSummary {
                 dir.resolve(PeftAdapters.WEIGHTS_FILE), PeftAdapters.CONFIG_FILE, outcome.lora().r(),
                 trim(outcome.lora().loraAlpha()), outcome.trainableParameters());
         out.printf(Locale.ROOT, "%-12s %s%n", "metrics", r.metricsFile());
+        if (last != null && last.has("loss_scale")) {
+            out.printf(Locale.ROOT, "%-12s %s, loss scale %s, %d step(s) skipped for float16 overflow%n", "precision",
+                    outcome.precision(), trim(last.get("loss_scale").asDouble()), last.path("skipped_steps").asLong());
+        } else {
+            out.printf(Locale.ROOT, "%-12s %s%n", "precision", outcome.precision());
+        }
         List<Path> checkpoints = checkpoints(dir);
         if (!checkpoints.isEmpty()) {
             out.printf(Locale.ROOT, "%-12s %s%s (%d)%n", "checkpoints", checkpoints.get(0),

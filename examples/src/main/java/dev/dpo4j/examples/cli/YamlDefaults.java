@@ -84,9 +84,15 @@ final class YamlDefaults implements IDefaultValueProvider {
         if (root == null || !(argSpec instanceof OptionSpec option)) {
             return null;
         }
-        String key = option.longestName().replaceFirst("^--", "").replace('-', '_').toLowerCase(Locale.ROOT);
-        JsonNode v = root.get(key);
-        if (v == null || v.isNull()) {
+        JsonNode v = null;
+        for (String name : option.names()) { // any of the option's names: --dtype reads dtype or torch_dtype
+            JsonNode found = root.get(name.replaceFirst("^--", "").replace('-', '_').toLowerCase(Locale.ROOT));
+            if (found != null && !found.isNull()) {
+                v = found;
+                break;
+            }
+        }
+        if (v == null) {
             return null;
         }
         if (v.isArray()) {

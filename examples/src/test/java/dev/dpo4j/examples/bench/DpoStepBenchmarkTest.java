@@ -32,4 +32,34 @@ class DpoStepBenchmarkTest {
         String table = bench.table(rows);
         assertTrue(table.contains("| plain |") && table.contains("1.00×"), table);
     }
+
+    @Test
+    void float16AndQuantizedRunsOnTheReferencesPairs() {
+        // The fixture's three token-id pairs stand in for make_model.py's pairs.jsonl: the same rows the
+        // Python reference would run; float16 steps go through the loss scaler like the trainer's.
+        Path pairs = LLAMA_TINY.resolveSibling("../dpo-step-llama-tiny/pairs.jsonl").normalize();
+        Assumptions.assumeTrue(Files.isRegularFile(pairs), "fixture pairs missing: " + pairs);
+        for (String[] flags : new String[][] {{"--dtype", "float16"}, {"--load-in-4bit", "--bnb-4bit-use-double-quant"}}) {
+            DpoStepBenchmark bench = new DpoStepBenchmark();
+            List<String> args = new java.util.ArrayList<>(List.of("--model", LLAMA_TINY.toString(), "--pairs-file",
+                    pairs.toString(), "--pairs", "3", "--variants", "cached", "--warmup", "0", "--runs", "2"));
+            args.addAll(List.of(flags));
+            new CommandLine(bench).parseArgs(args.toArray(String[]::new));
+            List<DpoStepBenchmark.Row> rows = bench.run();
+            assertEquals(1, rows.size());
+            DpoStepBenchmark.Row r = rows.get(0);
+            assertEquals(0, r.skippedSteps(), r.toString());
+            assertTrue(Math.abs(r.loss() - Math.log(2)) < 0.05, r.toString());
+            String table = bench.table(rows);
+            // the header names what ran: the pairs file's lengths (prompt 5, chosen 4, rejected 6) and the dtype
+            assertTrue(table.contains("prompt 5 + chosen 4 + rejected 6"), table);
+            assertTrue(table.contains(flags[0].equals("--dtype") ? "in float16," : "in float32+nf4-dq-b64,"), table);
+        }
+        DpoStepBenchmark bad = new DpoStepBenchmark();
+        new CommandLine(bad).parseArgs("--model", LLAMA_TINY.toString(), "--pairs-file", pairs.toString(), "--pairs",
+                "4", "--variants", "cached", "--warmup", "0", "--runs", "1");
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                bad::run);
+        assertTrue(e.getMessage().contains("3 pairs, --pairs asks 4"), e.getMessage());
+    }
 }
