@@ -37,7 +37,6 @@ import java.util.Map;
 public final class DecoderModel implements AutoCloseable {
     private final ModelConfig config;
     private final LoadOptions options;
-    private final DataType dtype; // activations
     private final NDManager manager;
     private final Map<String, NDArray> parameters;
     private final Map<String, QuantizedWeight> quantized;
@@ -53,7 +52,6 @@ public final class DecoderModel implements AutoCloseable {
                          Map<String, QuantizedWeight> q, List<String> notes) {
         this.config = config;
         this.options = options;
-        this.dtype = options.dtype().dataType();
         this.manager = manager;
         this.parameters = Collections.unmodifiableMap(p);
         this.quantized = Collections.unmodifiableMap(q);
@@ -197,7 +195,7 @@ public final class DecoderModel implements AutoCloseable {
 
     /** The activations' type: FLOAT32 or FLOAT16. */
     public DataType dtype() {
-        return dtype;
+        return options.dtype().dataType();
     }
 
     /** The projection weights held quantized, by Hugging Face name (empty without quantization). */
@@ -250,8 +248,8 @@ public final class DecoderModel implements AutoCloseable {
         int b = (int) inputIds.getShape().get(0);
         int t = (int) inputIds.getShape().get(1);
         NDArray x = embed(inputIds);
-        NDList cs = rope.tables(inputIds.getManager(), positions, b, t, dtype);
-        NDArray m = AttentionMask.cast(mask, dtype);
+        NDList cs = rope.tables(inputIds.getManager(), positions, b, t, dtype());
+        NDArray m = AttentionMask.cast(mask, dtype());
         for (int i = 0; i < layers.size(); i++) {
             // Each layer's intermediates (scores, MLP activations, dequantized weights) are freed as soon as
             // it is done, so a long forward holds one layer's worth, not L layers'; autograd, when recording,
@@ -281,8 +279,8 @@ public final class DecoderModel implements AutoCloseable {
         int t = (int) inputIds.getShape().get(1);
         NDArray x = embedding.get(inputIds.getManager(), new NDIndex("{}", inputIds.reshape(-1))) // (B·T, H)
                 .reshape(b, t, config.hiddenSize());
-        if (x.getDataType() != dtype) {
-            x = x.toType(dtype, false); // an embedding kept in float32 (values beyond float16's range)
+        if (x.getDataType() != dtype()) {
+            x = x.toType(dtype(), false); // an embedding kept in float32 (values beyond float16's range)
         }
         if (config.scaleEmbeddings()) {
             x = Scalars.mul(x, Math.sqrt(config.hiddenSize()));

@@ -122,17 +122,16 @@ final class WeightLoader {
                 ? ByteBuffer.allocateDirect((int) largestChunk * 2).order(ByteOrder.LITTLE_ENDIAN)
                 : null;
         try {
-            return place(config, options, manager, source, label, chunkElements, staging, halves, quantizable);
+            return place(expected, options, manager, source, label, chunkElements, staging, halves, quantizable);
         } finally {
             DirectBuffers.free(staging); // every tensor made from them has been copied by the engine
             DirectBuffers.free(halves);
         }
     }
 
-    private static Loaded place(ModelConfig config, LoadOptions options, NDManager manager, WeightSource source,
-                                String label, int chunkElements, ByteBuffer staging, ByteBuffer halves,
-                                Set<String> quantizable) throws IOException {
-        Map<String, long[]> expected = WeightNames.expected(config);
+    private static Loaded place(Map<String, long[]> expected, LoadOptions options, NDManager manager,
+                                WeightSource source, String label, int chunkElements, ByteBuffer staging,
+                                ByteBuffer halves, Set<String> quantizable) throws IOException {
         Map<String, NDArray> dense = new LinkedHashMap<>();
         Map<String, QuantizedWeight> quantized = new LinkedHashMap<>();
         List<String> notes = new ArrayList<>();
@@ -151,15 +150,13 @@ final class WeightLoader {
                 }
                 continue;
             }
-            boolean norm = name.endsWith("norm.weight");
-            DataType type = norm ? DataType.FLOAT32 : options.dtype().dataType();
-            NDArray tensor = type == DataType.FLOAT16
-                    ? dense(name, shape, true, manager, source, staging, halves, chunkElements) : null;
-            if (type == DataType.FLOAT16 && tensor == null) {
-                notes.add(label + ": tensor " + name + " holds values beyond float16's range (|x| >= 65520); it is kept"
-                        + " in float32 and computed in float32, its output cast to float16");
-            }
+            boolean half = options.dtype() == Precision.FLOAT16 && !name.endsWith("norm.weight"); // norms: float32
+            NDArray tensor = half ? dense(name, shape, true, manager, source, staging, halves, chunkElements) : null;
             if (tensor == null) {
+                if (half) {
+                    notes.add(label + ": tensor " + name + " holds values beyond float16's range (|x| >= 65520); it is"
+                            + " kept in float32 and computed in float32, its output cast to float16");
+                }
                 tensor = dense(name, shape, false, manager, source, staging, null, chunkElements);
             }
             dense.put(name, tensor);

@@ -139,8 +139,8 @@ final class BlockwiseFourBit implements PackedWeight {
         return packed.size() + scales;
     }
 
-    @Override
-    public NDArray dequantize(NDManager scratch) {
+    /** The whole weight decoded in float32, (O, I), owned by {@code scratch}. */
+    private NDArray decodeAll(NDManager scratch) {
         // (M, K) -> (M·K) -> first N -> (O, I)
         return decodeBlocks(scratch, blockAbsmax(scratch), 0, blocks).reshape((long) blocks * blockSize)
                 .get(new NDIndex("0:{}", n)).reshape(rows, cols);
@@ -150,7 +150,7 @@ final class BlockwiseFourBit implements PackedWeight {
     public NDArray dequantize(NDManager scratch, DataType dtype, long chunkValues) {
         int perChunk = (int) Math.max(1, Math.min(blocks, chunkValues / blockSize));
         if (perChunk >= blocks) {
-            return scratch(dequantize(scratch).toType(dtype, false), scratch);
+            return scratch(decodeAll(scratch).toType(dtype, false), scratch);
         }
         NDArray absmaxAll = blockAbsmax(scratch); // (M, 1), small
         NDArray out = scratch.create(new Shape(n), dtype); // (N), filled chunk by chunk

@@ -18,19 +18,11 @@ interface PackedWeight {
     long storedBytes();
 
     /**
-     * Decodes on the engine, float32. Every array it creates, the result included, belongs to
-     * {@code scratch}; the stored arrays are left as they are.
-     *
-     * @param scratch a manager on the weight's device
-     * @return (O, I) float32
-     */
-    NDArray dequantize(NDManager scratch);
-
-    /**
      * Decodes on the engine into {@code dtype}, a range of values at a time: the float32 values of each
      * range are written (converted, round to nearest even) into one output array, so the transient memory
-     * is one range's worth instead of a float32 copy of the whole weight. Gives exactly
-     * {@code dequantize(scratch).toType(dtype)}.
+     * is one range's worth instead of a float32 copy of the whole weight; one range is the whole weight
+     * decoded in float32 and converted. Every array it creates, the result included, belongs to
+     * {@code scratch}; the stored arrays are left as they are.
      *
      * @param scratch a manager on the weight's device; owns the result
      * @param dtype FLOAT32 or FLOAT16
@@ -40,7 +32,8 @@ interface PackedWeight {
     NDArray dequantize(NDManager scratch, DataType dtype, long chunkValues);
 
     /**
-     * Decodes in Java with the same float32 operations in the same order as {@link #dequantize}.
+     * Decodes in Java with the same float32 operations in the same order as {@link #dequantize}, so the
+     * engine's float32 result equals it bit for bit.
      *
      * @return (O·I) float32, row-major
      */

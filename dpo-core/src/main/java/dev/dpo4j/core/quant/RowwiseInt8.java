@@ -78,31 +78,30 @@ final class RowwiseInt8 implements PackedWeight {
     }
 
     @Override
-    public NDArray dequantize(NDManager scratch) {
-        // (O) -> (O, 1)
-        NDArray rowScales = scratch(scales.reshape(rows, 1), scratch);
-        // (O, I) int8 -> (O, I) float32, then · (O, 1) in place
-        return scratch(codes.toType(DataType.FLOAT32, false), scratch).muli(rowScales);
-    }
-
-    @Override
     public NDArray dequantize(NDManager scratch, DataType dtype, long chunkValues) {
         int perChunk = (int) Math.max(1, Math.min(rows, chunkValues / cols));
         if (perChunk >= rows) {
-            return scratch(dequantize(scratch).toType(dtype, false), scratch);
+            return scratch(decodeRows(scratch, 0, rows).toType(dtype, false), scratch);
         }
         NDArray out = scratch.create(new Shape(rows, cols), dtype); // (O, I), filled rows at a time
         for (int r0 = 0; r0 < rows; r0 += perChunk) {
             int r1 = Math.min(rows, r0 + perChunk);
             try (NDManager chunk = scratch.newSubManager()) {
-                NDIndex range = new NDIndex("{}:{}", r0, r1);
-                // (R, I) int8 -> float32 · (R, 1), written converted into out's rows
-                NDArray values = scratch(codes.get(range), chunk).toType(DataType.FLOAT32, false)
-                        .muli(scratch(scales.get(range), chunk).reshape(r1 - r0, 1));
-                out.set(range, values);
+                out.set(new NDIndex("{}:{}", r0, r1), decodeRows(chunk, r0, r1)); // converted on the copy
             }
         }
         return out;
+    }
+
+    /** Rows [r0, r1) decoded in float32, (R, I), owned by {@code scratch}: q · absmax_row / 127. */
+    private NDArray decodeRows(NDManager scratch, int r0, int r1) {
+        boolean all = r0 == 0 && r1 == rows;
+        NDIndex range = new NDIndex("{}:{}", r0, r1);
+        // DJL gives an op's result to its operand's manager: each result from a stored array moves to scratch
+        NDArray q = all ? codes : scratch(codes.get(range), scratch); // (R, I) int8
+        NDArray s = all ? scales : scratch(scales.get(range), scratch); // (R)
+        NDArray column = scratch(s.reshape(r1 - r0, 1), scratch); // (R, 1)
+        return scratch(q.toType(DataType.FLOAT32, false), scratch).muli(column);
     }
 
     @Override

@@ -1,7 +1,11 @@
 package dev.dpo4j.core.train;
 
+import ai.djl.ndarray.NDArray;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dpo4j.core.optim.GradClipping;
+import dev.dpo4j.core.util.Scalars;
+import java.util.Map;
 
 /**
  * Dynamic loss scaling for float16 training, as PyTorch's {@code torch.amp.GradScaler} does it
@@ -58,6 +62,35 @@ public final class LossScaler {
     /** Steps skipped so far for non-finite gradients. */
     public long skippedSteps() {
         return skipped;
+    }
+
+    /**
+     * The loss to back-propagate: {@code loss · scale / divisor} (divisor: the micro-batches a step's
+     * gradient is averaged over).
+     *
+     * @param loss a scalar with a graph
+     * @param divisor ≥ 1
+     * @return the scaled loss, in the graph
+     */
+    public NDArray scaled(NDArray loss, double divisor) {
+        return Scalars.mul(loss, scale / divisor);
+    }
+
+    /**
+     * {@code GradScaler.unscale_} then {@code update}: divides the gradients by the scale in place (exact:
+     * the scale is a power of two), checks them, and moves the scale.
+     *
+     * @param grads the parameters' accumulated gradients, float32
+     * @return the first tensor whose unscaled gradient holds an Inf or a NaN (the step must be skipped),
+     *     or {@code null} when the step may be applied
+     */
+    public String unscaleAndUpdate(Map<String, NDArray> grads) {
+        for (NDArray g : grads.values()) {
+            g.divi((float) scale);
+        }
+        String bad = GradClipping.allFinite(grads);
+        update(bad != null);
+        return bad;
     }
 
     /**

@@ -205,7 +205,7 @@ public final class SegmentLogps {
                 try (NDScope scope = new NDScope()) {
                     scope.suppressNotUsedWarning();
                     NDArray logits = model.logits(predicting.get(new NDIndex("{}:{}", from, to))); // (C, V) float32
-                    NDArray tokenLogps = logits.logSoftmax(-1).gather(targets.get(new NDIndex("{}:{}", from, to)), 1);
+                    NDArray tokenLogps = tokenLogps(logits, from, to); // (C, 1)
                     NDArray mean = logits.mean(new int[] {1}).reshape(to - from, 1); // (C, 1)
                     NDScope.unregister(tokenLogps, mean);
                     logps.add(tokenLogps);
@@ -215,6 +215,11 @@ public final class SegmentLogps {
             NDArray all = logps.size() == 1 ? logps.head() : NDArrays.concat(logps, 0); // (N, 1)
             NDArray allMeans = means.size() == 1 ? means.head() : NDArrays.concat(means, 0);
             return new NDArray[] {all, allMeans};
+        }
+
+        /** log softmax(logits)[target] of predicting states [from, to): (C, V) float32 → (C, 1). */
+        private NDArray tokenLogps(NDArray logits, int from, int to) {
+            return logits.logSoftmax(-1).gather(targets.get(new NDIndex("{}:{}", from, to)), 1);
         }
 
         /** Per-segment log-prob sums, (S) float32; differentiable in training modes. */
@@ -279,9 +284,8 @@ public final class SegmentLogps {
                     NDArray chunk = stateLeaf.get(new NDIndex("{}:{}", from, to)).stopGradient(); // (C, H) leaf
                     chunk.setRequiresGradient(true);
                     try (Autograd.Scope on = Autograd.recording(true)) {
-                        NDArray tokenLogps = model.logits(chunk).logSoftmax(-1)
-                                .gather(targets.get(new NDIndex("{}:{}", from, to)), 1); // (C, 1)
-                        Autograd.backward(tokenLogps, tokenGrads.get(new NDIndex("{}:{}", from, to)));
+                        Autograd.backward(tokenLogps(model.logits(chunk), from, to),
+                                tokenGrads.get(new NDIndex("{}:{}", from, to)));
                     }
                     NDArray g = chunk.getGradient(); // (C, H)
                     NDScope.unregister(g);

@@ -211,8 +211,7 @@ public final class Trainer<E> {
                                 : " (the forward runs in float16; --dtype float32 rules out its range as the cause)"));
                     }
                     // the step's gradient is the mean over its micro-batches; float16 scales it up for backward
-                    scaled = scaler == null ? Scalars.div(loss.loss(), micro)
-                            : Scalars.mul(loss.loss(), scaler.scale() / micro);
+                    scaled = scaler == null ? Scalars.div(loss.loss(), micro) : scaler.scaled(loss.loss(), micro);
                 }
                 lora.setTraining(true);
                 pass.backward(scaled);
@@ -225,24 +224,15 @@ public final class Trainer<E> {
             for (Map.Entry<String, NDArray> e : lora.parameters().entrySet()) {
                 grads.put(e.getKey(), e.getValue().getGradient());
             }
-            if (scaler != null) {
-                for (NDArray g : grads.values()) {
-                    g.divi((float) scaler.scale()); // exact: the scale is a power of two
-                }
-            }
-            String bad = GradClipping.allFinite(grads);
-            if (bad != null && scaler != null) {
-                double was = scaler.scale();
-                scaler.update(true); // GradScaler: skip the update, halve the scale
+            double was = scaler == null ? Double.NaN : scaler.scale();
+            String bad = scaler == null ? GradClipping.allFinite(grads) : scaler.unscaleAndUpdate(grads);
+            if (bad != null && scaler != null) { // GradScaler: skip the update, halve the scale
                 window.skip(step.index() + 1, was, scaler.scale());
                 return Double.NaN;
             }
             if (bad != null) {
                 throw new TrainingDivergedException("step " + (step.index() + 1) + ": the gradient of " + bad
                         + " holds NaN or Inf; nothing was applied or written");
-            }
-            if (scaler != null) {
-                scaler.update(false);
             }
             double norm = GradClipping.clipGlobalNorm(grads, config.maxGradNorm());
             optimizer.step(lora.parameters(), grads, lr);

@@ -38,8 +38,10 @@ import org.junit.jupiter.params.provider.CsvSource;
  * outside dpo4j) to float16's precision: over all LoRA tensors ‖Δ‖₂ within 1e-2 of ‖g‖₂; per tensor within
  * 3e-2, and every element within 4e-2 of its tensor's largest gradient (the worst tensor, layer 0's k_proj
  * A, measured 1.2e-2: the key gradient cancels across the softmax's rows, which amplifies float16's
- * rounding; a float32 softmax changes it by less than 1e-3). The loss is scaled for backward, so this also
- * checks that gradients are unscaled before the update.
+ * rounding; a float32 softmax changes it by less than 1e-3). The global figure is a property of float16's
+ * rounding, not of summation order: 7.92e-3 to 8.22e-3 over loss scales 2^8 to 2^12, one or two threads,
+ * one or three micro-batches, sigmoid and ipo. The loss is scaled for backward, so this also checks that
+ * gradients are unscaled before the update.
  */
 class MixedPrecisionTrainingTest {
     private static final ObjectMapper JSON = new ObjectMapper();

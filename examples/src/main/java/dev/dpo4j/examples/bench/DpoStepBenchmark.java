@@ -2,27 +2,33 @@ package dev.dpo4j.examples.bench;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.dpo4j.core.engine.Tf32;
-import dev.dpo4j.core.model.LoadOptions;
-import dev.dpo4j.core.train.LossScaler;
-import dev.dpo4j.core.util.Scalars;
-import dev.dpo4j.examples.cli.Devices;
-import dev.dpo4j.examples.cli.PrecisionOptions;
-import dev.dpo4j.examples.cli.PrecisionSettings;
-import ai.djl.ndarray.NDManager;
+import dev.dpo4j.core.io.JsonlReader;
+import dev.dpo4j.core.io.JsonlRow;
 import dev.dpo4j.core.lora.LoraConfig;
 import dev.dpo4j.core.lora.LoraModel;
 import dev.dpo4j.core.loss.LossSettings;
 import dev.dpo4j.core.loss.PreferenceLogps;
 import dev.dpo4j.core.loss.WeightedLoss;
 import dev.dpo4j.core.model.DecoderModel;
+import dev.dpo4j.core.model.LoadOptions;
+import dev.dpo4j.core.model.TokenIds;
 import dev.dpo4j.core.optim.AdamW;
 import dev.dpo4j.core.optim.GradClipping;
 import dev.dpo4j.core.train.Autograd;
+import dev.dpo4j.core.train.LossScaler;
 import dev.dpo4j.core.train.PackedBatch;
 import dev.dpo4j.core.train.PreferencePair;
 import dev.dpo4j.core.train.SegmentLogps;
+import dev.dpo4j.examples.cli.Devices;
+import dev.dpo4j.examples.cli.ModelLoading;
+import dev.dpo4j.examples.cli.PrecisionOptions;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -86,7 +92,7 @@ public final class DpoStepBenchmark implements Callable<Integer> {
             description = "Token-id pairs (JSONL: prompt_ids, chosen_ids, rejected_ids) to use instead of random ones: "
                     + "the first --pairs rows, e.g. the pairs.jsonl of ../shared/gpu/reference/make_model.py, so the "
                     + "Python reference and dpo4j run the same tokens; the length options are then ignored.")
-    java.nio.file.Path pairsFile;
+    Path pairsFile;
 
     @Option(names = "--checkpointing", arity = "1", defaultValue = "true", paramLabel = "BOOL",
             description = "Layer-wise recomputation in backward (default: ${DEFAULT-VALUE}); false keeps every "
@@ -171,10 +177,8 @@ public final class DpoStepBenchmark implements Callable<Integer> {
         double[] losses = new double[variants.length];
         long[] skipped = new long[variants.length];
         Device where = Devices.parse(device);
-        PrecisionSettings.Resolved resolved = precision.settings().resolve(where);
-        Tf32.configure(precision.settings().tf32());
-        loadOptions = resolved.options();
-        try (DecoderModel model = open(this.model, where, loadOptions, seed);
+        loadOptions = ModelLoading.prepare(where, precision.settings(), new PrintWriter(System.err, true)).options();
+        try (DecoderModel model = RandomModel.open(this.model, where, loadOptions, seed);
              LoraModel lora = LoraModel.create(model, LoraConfig.of(8, 16), seed);
              AdamW optimizer = AdamW.withDefaults()) {
             List<PreferencePair> batch = pairs(model.config().vocabSize());
@@ -206,27 +210,6 @@ public final class DpoStepBenchmark implements Callable<Integer> {
             rows.add(new Row(variants[v], median, tokens / median, peaks[v], devicePeaks[v], losses[v], skipped[v]));
         }
         return rows;
-    }
-
-    /**
-     * A model directory, or one of {@link RandomModel#NAMES} built with random weights.
-     *
-     * @param model the {@code --model} value
-     * @param device where it runs
-     * @param options dtype and quantization
-     * @param seed seed of random weights
-     * @return the model
-     */
-    static DecoderModel open(String model, Device device, LoadOptions options, long seed) {
-        if (RandomModel.isNamed(model)) {
-            return RandomModel.build(model, device, options, seed);
-        }
-        java.nio.file.Path dir = java.nio.file.Path.of(model);
-        if (!java.nio.file.Files.isRegularFile(dir.resolve("config.json"))) {
-            throw new IllegalArgumentException("model '" + model + "' is neither a directory with a config.json nor one"
-                    + " of " + String.join(", ", RandomModel.NAMES));
-        }
-        return DecoderModel.load(dir, device, options);
     }
 
     /**
@@ -264,20 +247,14 @@ public final class DpoStepBenchmark implements Callable<Integer> {
                 loss = WeightedLoss.of(List.of("sigmoid"), null).loss(in, LossSettings.defaults());
                 lossValue = loss.toDoubleArray()[0];
                 if (scaler != null) {
-                    loss = Scalars.mul(loss, scaler.scale());
+                    loss = scaler.scaled(loss, 1);
                 }
             }
             pass.backward(loss);
         }
         Map<String, NDArray> grads = new LinkedHashMap<>();
         lora.parameters().forEach((k, p) -> grads.put(k, p.getGradient()));
-        if (scaler != null) {
-            grads.values().forEach(g -> g.divi((float) scaler.scale()));
-        }
-        boolean overflow = scaler != null && GradClipping.allFinite(grads) != null;
-        if (scaler != null) {
-            scaler.update(overflow);
-        }
+        boolean overflow = scaler != null && scaler.unscaleAndUpdate(grads) != null;
         if (!overflow) {
             GradClipping.clipGlobalNorm(grads, 1.0);
             optimizer.step(lora.parameters(), grads, 1e-5);
@@ -297,16 +274,16 @@ public final class DpoStepBenchmark implements Callable<Integer> {
     private List<PreferencePair> pairs(int vocab) {
         if (pairsFile != null) {
             List<PreferencePair> out = new ArrayList<>();
-            try (dev.dpo4j.core.io.JsonlReader reader = dev.dpo4j.core.io.JsonlReader.open(pairsFile)) {
-                for (dev.dpo4j.core.io.JsonlRow row : reader) {
+            try (JsonlReader reader = JsonlReader.open(pairsFile)) {
+                for (JsonlRow row : reader) {
                     if (out.size() == pairs) {
                         break;
                     }
                     out.add(new PreferencePair(ids(row, "prompt_ids", vocab), ids(row, "chosen_ids", vocab),
                             ids(row, "rejected_ids", vocab)));
                 }
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(pairsFile + ": " + e.getMessage(), e);
+            } catch (IOException e) {
+                throw new UncheckedIOException(pairsFile + ": " + e.getMessage(), e);
             }
             if (out.size() < pairs) {
                 throw new IllegalArgumentException(pairsFile + ": " + out.size() + " pairs, --pairs asks " + pairs);
@@ -325,9 +302,9 @@ public final class DpoStepBenchmark implements Callable<Integer> {
         return out;
     }
 
-    private static long[] ids(dev.dpo4j.core.io.JsonlRow row, String field, int vocab) {
+    private static long[] ids(JsonlRow row, String field, int vocab) {
         long[] ids = row.longArray(field);
-        dev.dpo4j.core.model.TokenIds.check(ids, vocab, row.source() + ":" + row.lineNumber() + " " + field);
+        TokenIds.check(ids, vocab, row.source() + ":" + row.lineNumber() + " " + field);
         return ids;
     }
 

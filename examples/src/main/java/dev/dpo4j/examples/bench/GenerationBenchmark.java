@@ -1,11 +1,15 @@
 package dev.dpo4j.examples.bench;
 
 import ai.djl.Device;
-import dev.dpo4j.core.engine.Tf32;
 import dev.dpo4j.core.generate.Generation;
 import dev.dpo4j.core.generate.GenerationConfig;
 import dev.dpo4j.core.generate.Generator;
 import dev.dpo4j.core.model.DecoderModel;
+import dev.dpo4j.examples.cli.Devices;
+import dev.dpo4j.examples.cli.ModelLoading;
+import dev.dpo4j.examples.cli.PrecisionOptions;
+import dev.dpo4j.examples.cli.PrecisionSettings;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,9 +18,6 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
-import dev.dpo4j.examples.cli.Devices;
-import dev.dpo4j.examples.cli.PrecisionOptions;
-import dev.dpo4j.examples.cli.PrecisionSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -81,9 +82,8 @@ public final class GenerationBenchmark implements Callable<Integer> {
     @Override
     public Integer call() {
         Device where = Devices.parse(device);
-        PrecisionSettings.Resolved resolved = precision.settings().resolve(where);
-        Tf32.configure(precision.settings().tf32());
-        resolved.notes().forEach(n -> System.err.println("note: " + n));
+        PrecisionSettings.Resolved resolved = ModelLoading.prepare(where, precision.settings(),
+                new PrintWriter(System.err, true));
         System.out.println(BenchmarkResult.markdownHeader());
         for (String model : models) {
             BenchmarkOptions options = BenchmarkOptions.builder(model).promptLength(promptLength).newTokens(newTokens)
@@ -138,7 +138,7 @@ public final class GenerationBenchmark implements Callable<Integer> {
     }
 
     private static DecoderModel open(BenchmarkOptions options) {
-        return DpoStepBenchmark.open(options.model(), options.device(), options.load(), options.seed());
+        return RandomModel.open(options.model(), options.device(), options.load(), options.seed());
     }
 
     private static String name(String model) {

@@ -2,9 +2,7 @@ package dev.dpo4j.examples.bench;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dpo4j.core.model.DecoderModel;
 import dev.dpo4j.core.model.LoadOptions;
 import dev.dpo4j.core.model.Precision;
@@ -191,7 +189,7 @@ public final class MemoryBenchmark implements Callable<Integer> {
         LoadOptions options = VARIANTS.get(variant);
         try (MemoryProbe probe = MemoryProbe.reset(where)) {
             long start = System.nanoTime();
-            try (DecoderModel m = DpoStepBenchmark.open(model, where, options, 42)) {
+            try (DecoderModel m = RandomModel.open(model, where, options, 42)) {
                 double loadSeconds = (System.nanoTime() - start) / 1e9;
                 double loadPeak = probe.peakRssMiB();
                 long bytes = 0;
@@ -240,15 +238,5 @@ public final class MemoryBenchmark implements Callable<Integer> {
                     r.loadSeconds(), r.forwardSeconds()));
         }
         return sb.toString();
-    }
-
-    /** For tests: the parsed JSON of a child's result line. */
-    static Result parse(JsonNode node) throws IOException {
-        return JSON.treeToValue(node, Result.class);
-    }
-
-    /** For tests: a result's JSON. */
-    static ObjectNode json(Result r) {
-        return JSON.valueToTree(r);
     }
 }

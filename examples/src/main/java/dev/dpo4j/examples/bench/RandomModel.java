@@ -15,10 +15,12 @@ import dev.dpo4j.core.model.WeightNames;
 import dev.dpo4j.core.model.WeightSource;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.util.List;
-import java.util.stream.IntStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * Random-weight decoders of real models' shapes, for benchmarks: nothing is read from disk or the
@@ -162,6 +164,27 @@ public final class RandomModel {
      */
     public static DecoderModel build(String name, Device device, LoadOptions options, long seed) {
         return DecoderModel.build(config(name), device, options, source(seed));
+    }
+
+    /**
+     * A model directory, or one of {@link RandomModel#NAMES} built with random weights.
+     *
+     * @param model the {@code --model} value
+     * @param device where it runs
+     * @param options dtype and quantization
+     * @param seed seed of random weights
+     * @return the model
+     */
+    public static DecoderModel open(String model, Device device, LoadOptions options, long seed) {
+        if (isNamed(model)) {
+            return build(model, device, options, seed);
+        }
+        Path dir = Path.of(model);
+        if (!Files.isRegularFile(dir.resolve("config.json"))) {
+            throw new IllegalArgumentException("model '" + model + "' is neither a directory with a config.json nor one"
+                    + " of " + String.join(", ", NAMES));
+        }
+        return DecoderModel.load(dir, device, options);
     }
 
     /**

@@ -8,9 +8,10 @@ import java.io.PrintWriter;
 /**
  * Loads a command's local model as its precision settings say: resolves dtype and quantization against
  * the device, applies the TF32 choice before the engine runs a matmul, and reports once on stderr what
- * was not done literally (bfloat16 run as float16, a tensor kept in float32).
+ * was not done literally (bfloat16 run as float16, a tensor kept in float32). The benchmarks prepare their
+ * models through it too.
  */
-final class ModelLoading {
+public final class ModelLoading {
     private ModelLoading() {
     }
 
@@ -22,7 +23,7 @@ final class ModelLoading {
      * @param err where notes go
      * @return the resolved settings
      */
-    static PrecisionSettings.Resolved prepare(Device device, PrecisionSettings settings, PrintWriter err) {
+    public static PrecisionSettings.Resolved prepare(Device device, PrecisionSettings settings, PrintWriter err) {
         PrecisionSettings.Resolved resolved = settings.resolve(device);
         Tf32.configure(settings.tf32());
         resolved.notes().forEach(n -> err.println("note: " + n));
