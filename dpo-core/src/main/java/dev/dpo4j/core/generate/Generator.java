@@ -69,18 +69,27 @@ public final class Generator {
             return state.results();
         }
         try (NDManager manager = model.manager().newSubManager()) {
-            KvCache cache = config.useCache()
-                    ? new KvCache(manager, model.config(), prompts.size(), state.promptWidth + config.maxNewTokens(),
-                            model.dtype())
-                    : null;
+            KvCache cache = config.useCache() ? newCache(manager, state) : null;
             try {
                 float[] logits = wholeSequence(manager, state, cache); // prefill: nothing fed back yet
+                long regime = model.cacheRegime(state.promptWidth);
                 for (int step = 0; ; step++) {
                     long[] next = state.choose(logits, vocab);
                     if (state.allDone() || step + 1 >= config.maxNewTokens()) {
                         break;
                     }
-                    logits = cache != null ? decodeStep(manager, state, cache, next) : wholeSequence(manager, state, null);
+                    long length = state.promptWidth + state.fed.size();
+                    if (cache != null && model.cacheRegime(length) != regime) {
+                        // LongRoPE passed original_max_position_embeddings: every cached key was rotated with
+                        // the short factors, so refill the cache with the long ones (transformers' Phi-3 too).
+                        cache.close();
+                        cache = newCache(manager, state);
+                        regime = model.cacheRegime(length);
+                        logits = wholeSequence(manager, state, cache);
+                    } else {
+                        logits = cache != null ? decodeStep(manager, state, cache, next)
+                                : wholeSequence(manager, state, null);
+                    }
                 }
             } finally {
                 if (cache != null) {
@@ -89,6 +98,10 @@ public final class Generator {
             }
         }
         return state.results();
+    }
+
+    private KvCache newCache(NDManager manager, State s) {
+        return new KvCache(manager, model.config(), s.batch, s.promptWidth + s.config.maxNewTokens(), model.dtype());
     }
 
     /** One cached step: the previous token of each row at its next position. */
@@ -116,8 +129,8 @@ public final class Generator {
             int[] end = new int[s.batch];
             Arrays.fill(end, keys);
             NDArray input = manager.create(ids, new Shape(s.batch, tokens));
-            NDArray mask = AttentionMask.causal(manager, tokens, keys, s.padding, end, model.config().slidingWindow());
-            NDArray hidden = model.forward(input, positions, mask, cache); // (B, T, H)
+            NDArray hidden = model.forward(input, positions,
+                    window -> AttentionMask.causal(manager, tokens, keys, s.padding, end, window), cache); // (B, T, H)
             NDArray last = hidden.get(new NDIndex(":, -1, :")); // (B, H)
             return model.logits(last).toFloatArray(); // (B, V)
         }

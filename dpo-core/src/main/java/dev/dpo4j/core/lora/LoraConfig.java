@@ -97,10 +97,21 @@ public record LoraConfig(
      */
     public boolean targets(String modulePath) {
         for (String target : targetModules) {
-            if (target.equals(ALL_LINEAR) || modulePath.equals(target) || modulePath.endsWith("." + target)) {
+            if (matches(target, modulePath)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * Whether one {@code target_modules} entry selects a projection (PEFT's rule, see {@link #targets}).
+     *
+     * @param target an entry, e.g. {@code q_proj} or {@code all-linear}
+     * @param modulePath e.g. {@code model.layers.0.self_attn.q_proj}
+     * @return true when it selects it
+     */
+    public static boolean matches(String target, String modulePath) {
+        return target.equals(ALL_LINEAR) || modulePath.equals(target) || modulePath.endsWith("." + target);
     }
 }

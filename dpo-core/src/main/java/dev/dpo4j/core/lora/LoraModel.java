@@ -6,6 +6,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import dev.dpo4j.core.model.DecoderModel;
 import dev.dpo4j.core.model.Linear;
+import dev.dpo4j.core.model.WeightNames;
 import dev.dpo4j.core.train.Autograd;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -61,6 +62,15 @@ public final class LoraModel implements AutoCloseable {
         if (byPath.isEmpty()) {
             throw new IllegalArgumentException("lora target_modules " + config.targetModules()
                     + " match no projection; the model has e.g. " + model.linears().keySet().iterator().next());
+        }
+        for (String target : config.targetModules()) {
+            if (byPath.keySet().stream().noneMatch(path -> LoraConfig.matches(target, path))) {
+                // e.g. q_proj on Phi-3, whose q/k/v are one qkv_proj: adapting the rest quietly is not what was asked.
+                throw new IllegalArgumentException("lora target_modules entry '" + target + "' matches no projection"
+                        + " of this " + model.config().modelType().hfName() + " model (its projections: "
+                        + String.join(", ", WeightNames.projections(model.config()).stream()
+                                .map(m -> m.substring(m.indexOf('.') + 1)).toList()) + ")");
+            }
         }
         this.layers = Collections.unmodifiableMap(byPath);
         this.parameters = Collections.unmodifiableMap(byKey);

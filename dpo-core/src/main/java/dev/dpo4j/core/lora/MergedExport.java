@@ -154,7 +154,7 @@ public final class MergedExport {
         }
         ModelConfig config = ModelConfig.load(baseDir);
         for (int i = 0; i < config.numLayers(); i++) {
-            for (String module : WeightNames.PROJECTIONS) {
+            for (String module : WeightNames.projections(config)) {
                 String path = WeightNames.layer(i, module);
                 if (adapter.config().targets(path) && !adapter.weights().containsKey(LoraModel.keyA(path))) {
                     throw new IllegalArgumentException("adapter has no tensors for " + path + ", which its"

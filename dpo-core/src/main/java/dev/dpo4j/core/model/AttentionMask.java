@@ -23,6 +23,19 @@ public final class AttentionMask {
     private AttentionMask() {
     }
 
+    /**
+     * Builds a forward pass's mask for a sliding window: models whose layers differ (Gemma 2/3's local and
+     * global layers, Qwen's {@code max_window_layers}) ask once per distinct window.
+     */
+    @FunctionalInterface
+    public interface Source {
+        /**
+         * @param window the layer's sliding window in tokens, 0 for full attention
+         * @return (B, 1, 1, T, S) additive, float32
+         */
+        NDArray mask(int window);
+    }
+
     /** Decides whether query {@code t} of row {@code b} may see key column {@code s}. */
     @FunctionalInterface
     public interface Rule {

@@ -20,12 +20,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A Hugging Face causal decoder (Llama, Mistral, Qwen2, Gemma) running on DJL's PyTorch engine.
+ * A Hugging Face causal decoder (Llama, Mistral, Qwen2, Qwen3, Gemma 1/2/3 text, Phi-3) running on DJL's
+ * PyTorch engine.
  *
  * <p>Letters: B batch, T new tokens, S keys (cached + new), H hidden, V vocab. {@link #forward} maps
  * token ids to the final-norm hidden states; {@link #logits} applies the LM head. Both are pure
  * functions of their inputs, so callers decide the mask and positions: left padding for generation,
- * right padding for scoring, a shared prompt for DPO.
+ * right padding for scoring, a shared prompt for DPO. Layers may differ (Gemma 2/3's local and global
+ * layers): the caller supplies the mask of a window ({@link AttentionMask.Source}) and the model builds
+ * each layer's tables and mask ({@link #context}).
  *
  * <p>Precision ({@link LoadOptions}): weights and activations are float32, or float16 with float32
  * where precision needs it (RMSNorm, the RoPE tables before they are cast, the LM head's output, which
@@ -45,7 +48,7 @@ public final class DecoderModel implements AutoCloseable {
     private final List<DecoderLayer> layers;
     private final RmsNorm finalNorm;
     private final NDArray lmHead; // (V, H), the embedding when tied
-    private final RotaryEmbedding rope;
+    private final RotaryEmbedding[] ropes; // per layer; layers of one type share an instance
     private final Map<String, Linear> linears; // module path -> projection, in layer order
 
     private DecoderModel(ModelConfig config, LoadOptions options, NDManager manager, Map<String, NDArray> p,
@@ -58,31 +61,46 @@ public final class DecoderModel implements AutoCloseable {
         this.notes = List.copyOf(notes);
         this.embedding = p.get(WeightNames.EMBED);
         this.lmHead = config.tieWordEmbeddings() ? embedding : p.get(WeightNames.LM_HEAD);
-        this.finalNorm = new RmsNorm(p.get(WeightNames.FINAL_NORM), config.rmsNormEps(), config.normWeightPlusOne());
-        this.rope = new RotaryEmbedding(config);
+        this.finalNorm = norm(p, WeightNames.FINAL_NORM);
+        RotaryEmbedding full = new RotaryEmbedding(config.rope(), config.headDim(), config.maxPositionEmbeddings());
+        RotaryEmbedding local = config.localRope().equals(config.rope()) ? full
+                : new RotaryEmbedding(config.localRope(), config.headDim(), config.maxPositionEmbeddings());
+        this.ropes = new RotaryEmbedding[config.numLayers()];
+        ModelType type = config.modelType();
         List<DecoderLayer> list = new ArrayList<>();
         Map<String, Linear> byPath = new LinkedHashMap<>();
         for (int i = 0; i < config.numLayers(); i++) {
+            ropes[i] = config.layerTypes().get(i) == ModelConfig.LayerType.SLIDING ? local : full;
             Map<String, Linear> own = new LinkedHashMap<>();
-            for (String module : WeightNames.PROJECTIONS) {
+            for (String module : WeightNames.projections(config)) {
                 Linear linear = linear(p, q, i, module);
                 own.put(module, linear);
                 byPath.put(WeightNames.layer(i, module), linear);
             }
-            Attention attention = new Attention(own.get("self_attn.q_proj"), own.get("self_attn.k_proj"),
-                    own.get("self_attn.v_proj"), own.get("self_attn.o_proj"), config, manager);
-            GatedMlp mlp = new GatedMlp(own.get("mlp.gate_proj"), own.get("mlp.up_proj"),
-                    own.get("mlp.down_proj"), config.activation());
+            Attention.Projections projections = new Attention.Projections(own.get("self_attn.q_proj"),
+                    own.get("self_attn.k_proj"), own.get("self_attn.v_proj"), own.get("self_attn.qkv_proj"),
+                    own.get("self_attn.o_proj"));
+            Attention attention = new Attention(projections,
+                    type.qkNorm() ? norm(p, WeightNames.layer(i, "self_attn.q_norm.weight")) : null,
+                    type.qkNorm() ? norm(p, WeightNames.layer(i, "self_attn.k_norm.weight")) : null, config, manager);
+            GatedMlp mlp = type.fusedProjections()
+                    ? new GatedMlp(own.get("mlp.gate_up_proj"), own.get("mlp.down_proj"), config.activation())
+                    : new GatedMlp(own.get("mlp.gate_proj"), own.get("mlp.up_proj"), own.get("mlp.down_proj"),
+                            config.activation());
             list.add(new DecoderLayer(
-                    new RmsNorm(p.get(WeightNames.layer(i, "input_layernorm.weight")), config.rmsNormEps(),
-                            config.normWeightPlusOne()),
+                    norm(p, WeightNames.layer(i, "input_layernorm.weight")),
                     attention,
-                    new RmsNorm(p.get(WeightNames.layer(i, "post_attention_layernorm.weight")), config.rmsNormEps(),
-                            config.normWeightPlusOne()),
+                    norm(p, WeightNames.layer(i, "post_attention_layernorm.weight")),
+                    type.sandwichNorms() ? norm(p, WeightNames.layer(i, "pre_feedforward_layernorm.weight")) : null,
+                    type.sandwichNorms() ? norm(p, WeightNames.layer(i, "post_feedforward_layernorm.weight")) : null,
                     mlp));
         }
         this.layers = List.copyOf(list);
         this.linears = Collections.unmodifiableMap(byPath);
+    }
+
+    private RmsNorm norm(Map<String, NDArray> p, String name) {
+        return new RmsNorm(p.get(name), config.rmsNormEps(), config.normWeightPlusOne());
     }
 
     private Linear linear(Map<String, NDArray> p, Map<String, QuantizedWeight> q, int layer, String module) {
@@ -230,9 +248,69 @@ public final class DecoderModel implements AutoCloseable {
         return linears;
     }
 
-    /** The rotary embedding (positions to cos/sin tables). */
-    public RotaryEmbedding rope() {
-        return rope;
+    /**
+     * The rotary embedding of a layer (positions to cos/sin tables); Gemma 3's local and global layers
+     * have different ones.
+     *
+     * @param layer the layer index
+     * @return its embedding
+     */
+    public RotaryEmbedding rope(int layer) {
+        return ropes[layer];
+    }
+
+    /**
+     * Which rotary tables a KV cache filled for sequences of this length holds: when the next call's
+     * regime differs, the cache must be refilled. Only LongRoPE switches (short to long factors past
+     * {@code original_max_position_embeddings}), and transformers' Phi-3 recomputes its cache there;
+     * dynamic NTK keeps keys computed with earlier frequencies, as transformers does, so it never asks.
+     *
+     * @param length the sequence length (largest position plus one)
+     * @return equal values for lengths whose cached keys agree
+     */
+    public long cacheRegime(long length) {
+        long regime = 0;
+        for (RotaryEmbedding r : ropes) {
+            if (r.parameters().type().equals("longrope")) {
+                regime = regime * 2 + r.regime(length);
+            }
+        }
+        return regime;
+    }
+
+    /**
+     * Builds every layer's rotary tables and mask for one pass, each distinct one once.
+     *
+     * @param manager owns the arrays
+     * @param positions B·T position ids, row-major
+     * @param batch B
+     * @param tokens T
+     * @param masks the pass's mask for a given sliding window (0 = none), float32; see {@link AttentionMask}
+     * @return the per-layer inputs, in {@link #dtype()}
+     */
+    public LayerContext context(NDManager manager, long[] positions, int batch, int tokens,
+                                AttentionMask.Source masks) {
+        return LayerContext.build(config, ropes, manager, positions, batch, tokens, masks, dtype());
+    }
+
+    /**
+     * Runs the decoder with one mask for every layer: for models whose layers all attend alike (no
+     * per-layer sliding window); the others need {@link #forward(NDArray, long[], AttentionMask.Source, KvCache)}.
+     *
+     * @param inputIds (B, T) int64 token ids
+     * @param positions B·T position ids, row-major
+     * @param mask (B, 1, 1, T, S) additive mask, see {@link AttentionMask} (float32; cast here)
+     * @param cache KV cache holding S − T earlier tokens, or {@code null} (then S = T)
+     * @return (B, T, H) hidden states after the final norm, in {@link #dtype()}
+     * @throws IllegalArgumentException when the layers differ in window or RoPE
+     */
+    public NDArray forward(NDArray inputIds, long[] positions, NDArray mask, KvCache cache) {
+        if (config.layersDiffer()) {
+            throw new IllegalArgumentException(config.modelType().hfName() + " layers differ in sliding window or"
+                    + " RoPE (" + config.layerTypes().stream().map(ModelConfig.LayerType::hfName).distinct().toList()
+                    + "); pass a mask per window (AttentionMask.Source)");
+        }
+        return forward(inputIds, positions, window -> mask, cache);
     }
 
     /**
@@ -240,23 +318,23 @@ public final class DecoderModel implements AutoCloseable {
      *
      * @param inputIds (B, T) int64 token ids
      * @param positions B·T position ids, row-major
-     * @param mask (B, 1, 1, T, S) additive mask, see {@link AttentionMask} (float32; cast here)
+     * @param masks the (B, 1, 1, T, S) additive mask for a sliding window (0 for none), float32; asked
+     *     once per distinct window of the layers
      * @param cache KV cache holding S − T earlier tokens, or {@code null} (then S = T)
      * @return (B, T, H) hidden states after the final norm, in {@link #dtype()}
      */
-    public NDArray forward(NDArray inputIds, long[] positions, NDArray mask, KvCache cache) {
+    public NDArray forward(NDArray inputIds, long[] positions, AttentionMask.Source masks, KvCache cache) {
         int b = (int) inputIds.getShape().get(0);
         int t = (int) inputIds.getShape().get(1);
         NDArray x = embed(inputIds);
-        NDList cs = rope.tables(inputIds.getManager(), positions, b, t, dtype());
-        NDArray m = AttentionMask.cast(mask, dtype());
+        LayerContext context = context(inputIds.getManager(), positions, b, t, masks);
         for (int i = 0; i < layers.size(); i++) {
             // Each layer's intermediates (scores, MLP activations, dequantized weights) are freed as soon as
             // it is done, so a long forward holds one layer's worth, not L layers'; autograd, when recording,
             // keeps by reference what backward needs.
             try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
-                NDArray y = layers.get(i).forward(x, cs.get(0), cs.get(1), m, cache, i);
+                NDArray y = layers.get(i).forward(x, context.cos(i), context.sin(i), context.mask(i), cache, i);
                 NDScope.unregister(y);
                 x.close();
                 x = y;
@@ -293,13 +371,11 @@ public final class DecoderModel implements AutoCloseable {
      *
      * @param index the layer
      * @param x (B, T, H) the layer's input
-     * @param cos (B, T, 1, D) from {@link RotaryEmbedding#tables}, in {@link #dtype()}
-     * @param sin (B, T, 1, D)
-     * @param mask (B, 1, 1, T, T) additive, in {@link #dtype()} ({@link AttentionMask#cast})
+     * @param context the pass's tables and masks ({@link #context})
      * @return (B, T, H)
      */
-    public NDArray layerForward(int index, NDArray x, NDArray cos, NDArray sin, NDArray mask) {
-        return layers.get(index).forward(x, cos, sin, mask, null, index);
+    public NDArray layerForward(int index, NDArray x, LayerContext context) {
+        return layers.get(index).forward(x, context.cos(index), context.sin(index), context.mask(index), null, index);
     }
 
     /**
@@ -314,15 +390,20 @@ public final class DecoderModel implements AutoCloseable {
 
     /**
      * Applies the LM head in the model's dtype and returns float32 logits, as transformers' causal-LM
-     * losses upcast them ({@code logits.float()}) before the log-softmax.
+     * losses upcast them ({@code logits.float()}) before the log-softmax. Gemma 2's
+     * {@code final_logit_softcapping} c then bounds them: {@code tanh(z/c)·c} (in float32).
      *
      * @param hidden (…, H)
      * @return (…, V) float32 logits
      */
     public NDArray logits(NDArray hidden) {
         NDArray h = Casts.to(hidden, lmHead.getDataType());
-        NDArray logits = ai.djl.nn.core.Linear.linear(h, lmHead, null).singletonOrThrow();
-        return Casts.to(logits, DataType.FLOAT32);
+        NDArray logits = Casts.to(ai.djl.nn.core.Linear.linear(h, lmHead, null).singletonOrThrow(), DataType.FLOAT32);
+        double cap = config.finalLogitSoftcapping();
+        if (cap > 0) {
+            logits = Scalars.mul(Scalars.div(logits, cap).tanh(), cap);
+        }
+        return logits;
     }
 
     @Override

@@ -13,6 +13,12 @@ import java.util.List;
  *
  * <p>Field names follow the Java convention; the Hugging Face keys are given in each description so
  * they stay searchable. Defaults follow the transformers config classes of each {@code model_type}.
+ * Both config layouts are read: the one transformers 5 writes ({@code rope_parameters}, one dict or one
+ * per layer type, and {@code layer_types}) and the older keys of checkpoints uploaded before it
+ * ({@code rope_theta}, {@code rope_scaling}, {@code rope_local_base_freq}, {@code partial_rotary_factor},
+ * {@code sliding_window_pattern}, {@code use_sliding_window}/{@code max_window_layers} and the
+ * alternation each family implies); a config carrying both with different values is refused
+ * ({@link ConfigLayout}).
  *
  * @param modelType {@code model_type}
  * @param vocabSize {@code vocab_size} (required)
@@ -21,18 +27,27 @@ import java.util.List;
  * @param numLayers {@code num_hidden_layers} (required)
  * @param numHeads {@code num_attention_heads} (required)
  * @param numKvHeads {@code num_key_value_heads}; default = numHeads (multi-head attention)
- * @param headDim {@code head_dim}; default hidden/heads (Gemma's config class defaults to 256)
- * @param rmsNormEps {@code rms_norm_eps}; default 1e-6
- * @param ropeTheta {@code rope_theta}; default 10000
- * @param ropeScaling {@code rope_scaling}; default none
+ * @param headDim {@code head_dim}; default hidden/heads (Gemma's config classes default to 256, Qwen3's to
+ *     128)
+ * @param rmsNormEps {@code rms_norm_eps}; default 1e-6 (Phi-3: 1e-5)
+ * @param rope RoPE of the full-attention layers ({@code rope_parameters} or {@code rope_theta} +
+ *     {@code rope_scaling})
+ * @param localRope RoPE of the sliding-window layers: Gemma 3's {@code rope_local_base_freq} or
+ *     {@code rope_parameters.sliding_attention}; otherwise the same as {@code rope}
  * @param tieWordEmbeddings {@code tie_word_embeddings}: LM head shares the embedding matrix
  * @param maxPositionEmbeddings {@code max_position_embeddings}
  * @param activation {@code hidden_act} (Gemma: {@code hidden_activation})
- * @param qkvBias q/k/v projections have a bias (Qwen2 always; Llama with {@code attention_bias})
- * @param outputBias o_proj has a bias (Llama/Mistral {@code attention_bias})
+ * @param qkvBias q/k/v projections have a bias (Qwen2 always; others with {@code attention_bias})
+ * @param outputBias o_proj has a bias ({@code attention_bias}, except Qwen2)
  * @param mlpBias {@code mlp_bias} (Llama): gate/up/down have a bias
- * @param slidingWindow {@code sliding_window} when it applies (Mistral; Qwen2 with
- *     {@code use_sliding_window}), else 0 = full attention
+ * @param slidingWindow {@code sliding_window} of the sliding layers, 0 when no layer slides
+ * @param layerTypes {@code layer_types}: per layer, full or sliding-window attention
+ * @param queryPreAttnScalar attention scores are scaled by {@code 1/sqrt(this)}: Gemma 2/3's
+ *     {@code query_pre_attn_scalar}, otherwise head_dim
+ * @param attnLogitSoftcapping {@code attn_logit_softcapping} (Gemma 2: 50): scores become
+ *     {@code tanh(s/c)·c} before the mask; 0 for none
+ * @param finalLogitSoftcapping {@code final_logit_softcapping} (Gemma 2: 30): the same on the LM head's
+ *     logits; 0 for none
  * @param bosTokenId {@code bos_token_id}, -1 when absent
  * @param eosTokenIds {@code eos_token_id} (int or list), empty when absent
  */
@@ -46,8 +61,8 @@ public record ModelConfig(
         int numKvHeads,
         int headDim,
         double rmsNormEps,
-        double ropeTheta,
-        RopeScaling ropeScaling,
+        RopeParameters rope,
+        RopeParameters localRope,
         boolean tieWordEmbeddings,
         int maxPositionEmbeddings,
         HiddenActivation activation,
@@ -55,24 +70,81 @@ public record ModelConfig(
         boolean outputBias,
         boolean mlpBias,
         int slidingWindow,
+        List<LayerType> layerTypes,
+        double queryPreAttnScalar,
+        double attnLogitSoftcapping,
+        double finalLogitSoftcapping,
         long bosTokenId,
         long[] eosTokenIds) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The attention kind of one layer ({@code layer_types} values). */
+    public enum LayerType {
+        /** {@code full_attention}: every earlier token. */
+        FULL("full_attention"),
+        /** {@code sliding_attention}: the last {@code sliding_window} tokens. */
+        SLIDING("sliding_attention");
+
+        private final String hfName;
+
+        LayerType(String hfName) {
+            this.hfName = hfName;
+        }
+
+        /** The {@code layer_types} value. */
+        public String hfName() {
+            return hfName;
+        }
+
+        static LayerType fromHfName(String name) {
+            for (LayerType t : values()) {
+                if (t.hfName.equals(name)) {
+                    return t;
+                }
+            }
+            return null;
+        }
+    }
+
     /** Gemma normalises with {@code (1 + weight)} instead of {@code weight}. */
     public boolean normWeightPlusOne() {
-        return modelType == ModelType.GEMMA;
+        return modelType.isGemma();
     }
 
     /** Gemma multiplies the embeddings by {@code sqrt(hidden_size)}. */
     public boolean scaleEmbeddings() {
-        return modelType == ModelType.GEMMA;
+        return modelType.isGemma();
     }
 
     /** Query heads per key/value head (grouped-query attention group size). */
     public int groupSize() {
         return numHeads / numKvHeads;
+    }
+
+    /**
+     * The sliding window of a layer.
+     *
+     * @param layer the layer index
+     * @return its window in tokens, 0 for full attention
+     */
+    public int window(int layer) {
+        return layerTypes.get(layer) == LayerType.SLIDING ? slidingWindow : 0;
+    }
+
+    /**
+     * The RoPE of a layer.
+     *
+     * @param layer the layer index
+     * @return {@link #localRope()} for a sliding layer, {@link #rope()} otherwise
+     */
+    public RopeParameters rope(int layer) {
+        return layerTypes.get(layer) == LayerType.SLIDING ? localRope : rope;
+    }
+
+    /** Whether the layers differ in window or RoPE, so one mask or one table cannot serve them all. */
+    public boolean layersDiffer() {
+        return layerTypes.stream().distinct().count() > 1 && (slidingWindow > 0 || !rope.equals(localRope));
     }
 
     /**
@@ -115,8 +187,13 @@ public record ModelConfig(
         }
         ModelType type = ModelType.fromHfName(typeName);
         if (type == null) {
+            String hint = "gemma3".equals(typeName) ? " — 'gemma3' is the multimodal Gemma 3"
+                    + " (Gemma3ForConditionalGeneration, 4B and up), whose text decoder sits under a language_model"
+                    + " prefix beside a vision tower; dpo4j refuses it and tunes text-only decoders: use a"
+                    + " gemma3_text checkpoint (e.g. google/gemma-3-1b-it) or one converted to Gemma3ForCausalLM"
+                    : "";
             throw new ModelConfigException(source + ": unsupported model_type '" + typeName + "' (supported: "
-                    + ModelType.supportedList() + ")");
+                    + ModelType.supportedList() + ")" + hint);
         }
         int vocab = f.requiredInt("vocab_size");
         int hidden = f.requiredInt("hidden_size");
@@ -124,7 +201,7 @@ public record ModelConfig(
         int layers = f.requiredInt("num_hidden_layers");
         int heads = f.requiredInt("num_attention_heads");
         int kvHeads = f.optInt("num_key_value_heads", heads);
-        int defaultHeadDim = type == ModelType.GEMMA ? 256 : hidden / heads;
+        int defaultHeadDim = type.isGemma() ? 256 : type == ModelType.QWEN3 ? 128 : hidden / heads;
         int headDim = f.optInt("head_dim", defaultHeadDim);
         if (kvHeads <= 0 || heads % kvHeads != 0) {
             throw new ModelConfigException(source + ": field 'num_key_value_heads' = " + kvHeads
@@ -133,17 +210,18 @@ public record ModelConfig(
         if (headDim % 2 != 0) {
             throw new ModelConfigException(source + ": field 'head_dim' = " + headDim + " must be even for RoPE");
         }
-        double eps = f.optDouble("rms_norm_eps", 1e-6);
-        double theta = f.optDouble("rope_theta", 10000.0);
-        RopeScaling scaling = parseRopeScaling(root.get("rope_scaling"), source);
-        boolean tieDefault = type == ModelType.GEMMA;
-        boolean tie = f.optBool("tie_word_embeddings", tieDefault);
-        int maxPos = f.optInt("max_position_embeddings", 2048);
+        if (type == ModelType.GEMMA3_TEXT && f.optBool("use_bidirectional_attention", false)) {
+            throw new ModelConfigException(source + ": field 'use_bidirectional_attention' is true (an embedding"
+                    + " model such as EmbeddingGemma); dpo4j tunes causal decoders only");
+        }
+        double eps = f.optDouble("rms_norm_eps", type == ModelType.PHI3 ? 1e-5 : 1e-6);
+        boolean tie = f.optBool("tie_word_embeddings", type.isGemma());
+        int maxPos = f.optInt("max_position_embeddings", defaultMaxPositions(type));
 
-        String actName = type == ModelType.GEMMA
-                ? f.string("hidden_activation", "gelu_pytorch_tanh")
+        String actName = type.isGemma()
+                ? f.string("hidden_activation", f.string("hidden_act", "gelu_pytorch_tanh"))
                 : f.string("hidden_act", "silu");
-        if (type == ModelType.GEMMA && "gelu".equals(actName)) {
+        if (type.isGemma() && "gelu".equals(actName)) {
             // transformers' Gemma always uses the tanh approximation for "gelu".
             actName = "gelu_pytorch_tanh";
         }
@@ -152,47 +230,40 @@ public record ModelConfig(
             throw new ModelConfigException(source + ": unsupported activation '" + actName
                     + "' in field 'hidden_act' (supported: silu, gelu_pytorch_tanh, gelu_new, gelu)");
         }
-        boolean attentionBias = f.optBool("attention_bias", false);
+        boolean attentionBias = type != ModelType.PHI3 && f.optBool("attention_bias", false);
         boolean qkvBias = type == ModelType.QWEN2 || attentionBias;
         boolean outputBias = type != ModelType.QWEN2 && attentionBias;
-        boolean mlpBias = f.optBool("mlp_bias", false);
-        int window = 0;
-        if (type == ModelType.MISTRAL) {
-            window = f.optInt("sliding_window", 0);
-        } else if (type == ModelType.QWEN2 && f.optBool("use_sliding_window", false)) {
-            window = f.optInt("sliding_window", 0);
-        }
+        boolean mlpBias = type == ModelType.LLAMA && f.optBool("mlp_bias", false);
+
+        ConfigLayout layout = new ConfigLayout(root, source, type, layers, headDim, maxPos);
+        int window = layout.slidingWindow();
+        List<LayerType> layerTypes = layout.layerTypes(window);
+        RopeParameters rope = layout.rope(LayerType.FULL);
+        RopeParameters localRope = layout.rope(LayerType.SLIDING);
+
+        double queryScalar = type.sandwichNorms() ? f.optDouble("query_pre_attn_scalar", 256) : headDim;
+        double attnCap = f.nullableDouble("attn_logit_softcapping", type == ModelType.GEMMA2 ? 50.0 : 0);
+        double finalCap = f.nullableDouble("final_logit_softcapping", type == ModelType.GEMMA2 ? 30.0 : 0);
         long bos = f.optLong("bos_token_id", -1);
         long[] eos = f.longList("eos_token_id");
-        return new ModelConfig(type, vocab, hidden, intermediate, layers, heads, kvHeads, headDim, eps, theta,
-                scaling, tie, maxPos, act, qkvBias, outputBias, mlpBias, window, bos, eos);
+        return new ModelConfig(type, vocab, hidden, intermediate, layers, heads, kvHeads, headDim, eps, rope,
+                localRope, tie, maxPos, act, qkvBias, outputBias, mlpBias, window, List.copyOf(layerTypes),
+                queryScalar, attnCap, finalCap, bos, eos);
     }
 
-    private static RopeScaling parseRopeScaling(JsonNode node, String source) {
-        if (node == null || node.isNull()) {
-            return RopeScaling.NONE;
-        }
-        if (!node.isObject()) {
-            throw new ModelConfigException(source + ": field 'rope_scaling' must be an object or null");
-        }
-        Fields f = new Fields(node, source + " (rope_scaling)");
-        String type = f.string("rope_type", f.string("type", "default"));
-        switch (type) {
-            case "default":
-                return RopeScaling.NONE;
-            case "linear":
-                return new RopeScaling("linear", f.requiredDouble("factor"), 1, 4, 8192);
-            case "llama3":
-                return new RopeScaling("llama3", f.requiredDouble("factor"), f.requiredDouble("low_freq_factor"),
-                        f.requiredDouble("high_freq_factor"), f.requiredDouble("original_max_position_embeddings"));
-            default:
-                throw new ModelConfigException(source + ": unsupported rope_scaling type '" + type
-                        + "' in field 'rope_scaling.rope_type' (supported: default, linear, llama3)");
-        }
+    /** {@code max_position_embeddings} of each config class (read only by length-dependent RoPE). */
+    private static int defaultMaxPositions(ModelType type) {
+        return switch (type) {
+            case LLAMA -> 2048;
+            case MISTRAL, GEMMA3_TEXT -> 131072;
+            case QWEN2, QWEN3 -> 32768;
+            case GEMMA, GEMMA2 -> 8192;
+            case PHI3 -> 4096;
+        };
     }
 
     /** Typed, error-reporting access to a JSON object's fields. */
-    private record Fields(JsonNode node, String source) {
+    record Fields(JsonNode node, String source) {
         String string(String name, String dflt) {
             JsonNode v = node.get(name);
             return v == null || v.isNull() ? dflt : v.asText();
@@ -258,6 +329,18 @@ public record ModelConfig(
                 throw new ModelConfigException(source + ": field '" + name + "' must be a number, got " + v);
             }
             return v.asDouble();
+        }
+
+        /** Absent: the default; an explicit {@code null}: 0 (none); else the number. */
+        double nullableDouble(String name, double dflt) {
+            if (!node.has(name)) {
+                return dflt;
+            }
+            return node.get(name).isNull() ? 0 : optDouble(name, dflt);
+        }
+
+        boolean has(String name) {
+            return node.has(name) && !node.get(name).isNull();
         }
 
         boolean optBool(String name, boolean dflt) {

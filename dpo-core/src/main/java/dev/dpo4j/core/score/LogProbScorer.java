@@ -105,8 +105,8 @@ public final class LogProbScorer {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             NDArray input = manager.create(ids, new Shape(b, width));
-            NDArray mask = AttentionMask.causal(manager, width, width, first, end, model.config().slidingWindow());
-            NDArray hidden = model.forward(input, positions, mask, null); // (B, T, H)
+            NDArray hidden = model.forward(input, positions,
+                    window -> AttentionMask.causal(manager, width, width, first, end, window), null); // (B, T, H)
             // The state before each completion token: columns [P − 1, P + C − 1) of each row.
             NDList pieces = new NDList();
             for (int r = 0; r < b; r++) {

@@ -9,8 +9,8 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import dev.dpo4j.core.model.AttentionMask;
 import dev.dpo4j.core.model.DecoderModel;
+import dev.dpo4j.core.model.LayerContext;
 
 /**
  * Runs a {@link PackedBatch} through the model and sums completion-token log-probs per segment.
@@ -101,9 +101,7 @@ public final class SegmentLogps {
         private final long dropoutSeed;
         private final NDArray logps; // (S)
         private final double[] logitMeans; // per segment, Σ over tokens of mean-over-vocab logit
-        private NDArray cos;
-        private NDArray sin;
-        private NDArray mask;
+        private LayerContext context; // every layer's rotary tables and mask
         private NDArray[] layerInputs; // checkpointed mode: input of each layer, no graph
         private NDArray lastHidden; // checkpointed mode: leaf requiring a gradient
         private NDArray states; // training: (N, H) predicting states, in the graph
@@ -118,12 +116,8 @@ public final class SegmentLogps {
             this.dropoutSeed = dropoutSeed;
             int rows = batch.rows();
             int width = batch.width();
-            DataType dtype = model.dtype();
             NDArray ids = batch.inputIds(manager);
-            NDList cs = model.rope().tables(manager, batch.positions(), rows, width, dtype);
-            cos = cs.get(0);
-            sin = cs.get(1);
-            mask = AttentionMask.cast(batch.mask(manager, model.config().slidingWindow()), dtype);
+            context = model.context(manager, batch.positions(), rows, width, window -> batch.mask(manager, window));
             NDArray hidden;
             if (mode == Mode.TRAIN_CHECKPOINTED) {
                 layerInputs = new NDArray[model.config().numLayers()];
@@ -186,7 +180,7 @@ public final class SegmentLogps {
             }
             try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
-                NDArray y = model.layerForward(index, x, cos, sin, mask);
+                NDArray y = model.layerForward(index, x, context);
                 NDScope.unregister(y);
                 return y;
             }

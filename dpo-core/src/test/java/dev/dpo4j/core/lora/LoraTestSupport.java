@@ -21,7 +21,7 @@ import java.util.Map;
  * Shared helpers of the LoRA tests: logits of a model on fixed token ids, and a model whose adapted
  * weights are merged by plain Java loops (independent of the engine and of the code under test).
  */
-final class LoraTestSupport {
+public final class LoraTestSupport {
     /** Two rows of token ids valid for every fixture vocabulary (V ≥ 256). */
     static final long[][] IDS = {{1, 17, 42, 99, 3, 250, 7, 64}, {5, 200, 13, 13, 81, 2, 144, 30}};
 
@@ -29,13 +29,13 @@ final class LoraTestSupport {
     }
 
     /**
-     * Full-sequence logits, causal mask, positions 0..T-1.
+     * Full-sequence logits, causal mask (each layer's sliding window), positions 0..T-1.
      *
      * @param model the model
      * @param rows B rows of T ids
      * @return (B, T, V) row-major
      */
-    static float[] logits(DecoderModel model, long[][] rows) {
+    public static float[] logits(DecoderModel model, long[][] rows) {
         int b = rows.length;
         int t = rows[0].length;
         long[] ids = new long[b * t];
@@ -49,8 +49,8 @@ final class LoraTestSupport {
         try (NDManager m = model.manager().newSubManager()) {
             int[] end = new int[b];
             Arrays.fill(end, t);
-            NDArray mask = AttentionMask.causal(m, t, t, new int[b], end, 0);
-            return model.logits(model.forward(m.create(ids, new Shape(b, t)), pos, mask, null)).toFloatArray();
+            return model.logits(model.forward(m.create(ids, new Shape(b, t)), pos,
+                    w -> AttentionMask.causal(m, t, t, new int[b], end, w), null)).toFloatArray(); // (B, T, V)
         }
     }
 

@@ -30,7 +30,8 @@ class ModelConfigTest {
         ModelConfigException e = assertThrows(ModelConfigException.class, () -> ModelConfig.load(d));
         assertTrue(e.getMessage().contains(d.resolve("config.json").toString()), e.getMessage());
         assertTrue(e.getMessage().contains("model_type") && e.getMessage().contains("gpt2"), e.getMessage());
-        assertTrue(e.getMessage().contains("llama, mistral, qwen2, gemma"), e.getMessage());
+        assertTrue(e.getMessage().contains("llama, mistral, qwen2, gemma, qwen3, gemma2, gemma3_text, phi3"),
+                e.getMessage());
     }
 
     @Test
@@ -42,6 +43,17 @@ class ModelConfigTest {
     }
 
     @Test
+    void everyFamilyNamesItsMissingRequiredFieldWithTheFile() throws IOException {
+        for (String type : new String[] {"qwen3", "gemma2", "gemma3_text", "phi3"}) {
+            Path d = write("{\"model_type\": \"" + type + "\", \"vocab_size\": 100, \"hidden_size\": 64, "
+                    + "\"num_hidden_layers\": 2, \"num_attention_heads\": 4}");
+            ModelConfigException e = assertThrows(ModelConfigException.class, () -> ModelConfig.load(d));
+            assertTrue(e.getMessage().contains("'intermediate_size'") && e.getMessage().contains(
+                    d.resolve("config.json").toString()), type + ": " + e.getMessage());
+        }
+    }
+
+    @Test
     void badValuesAndMissingFileAreClear() throws IOException {
         assertThrows(ModelConfigException.class, () -> ModelConfig.load(dir)); // no config.json yet
         Path d = write("{\"model_type\": \"llama\", " + BASE + ", \"num_key_value_heads\": 3}");
@@ -49,8 +61,8 @@ class ModelConfigTest {
         assertTrue(e.getMessage().contains("num_key_value_heads"), e.getMessage());
         Path d2 = write("{\"model_type\": \"llama\", " + BASE + ", \"hidden_act\": \"relu\"}");
         assertTrue(assertThrows(ModelConfigException.class, () -> ModelConfig.load(d2)).getMessage().contains("relu"));
-        Path d3 = write("{\"model_type\": \"llama\", " + BASE + ", \"rope_scaling\": {\"rope_type\": \"yarn\", \"factor\": 4}}");
-        assertTrue(assertThrows(ModelConfigException.class, () -> ModelConfig.load(d3)).getMessage().contains("yarn"));
+        Path d3 = write("{\"model_type\": \"llama\", " + BASE + ", \"rope_scaling\": {\"rope_type\": \"mrope\", \"factor\": 4}}");
+        assertTrue(assertThrows(ModelConfigException.class, () -> ModelConfig.load(d3)).getMessage().contains("mrope"));
         Path d4 = write("{\"model_type\": \"llama\", " + BASE.replace("\"hidden_size\": 64", "\"hidden_size\": \"64\"") + "}");
         assertTrue(assertThrows(ModelConfigException.class, () -> ModelConfig.load(d4)).getMessage().contains("hidden_size"));
     }

@@ -67,7 +67,7 @@ import picocli.CommandLine.Option;
 public final class DpoStepBenchmark implements Callable<Integer> {
     @Option(names = "--model", defaultValue = RandomModel.NAME,
             description = "A model directory, or random weights of a real model's shape: smollm2-135m-random "
-                    + "(default), qwen2.5-0.5b-random, tinyllama-1.1b-random, llama3-8b-random.")
+                    + "(default), qwen2.5-0.5b-random, qwen3-0.6b-random, tinyllama-1.1b-random, llama3-8b-random.")
     String model;
 
     @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}).")

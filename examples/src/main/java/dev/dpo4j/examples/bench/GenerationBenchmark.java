@@ -39,7 +39,7 @@ public final class GenerationBenchmark implements Callable<Integer> {
 
     @Option(names = "--model", required = true,
             description = "A model directory, or random weights of a real model's shape: smollm2-135m-random, "
-                    + "qwen2.5-0.5b-random, tinyllama-1.1b-random, llama3-8b-random. Repeat to benchmark several "
+                    + "qwen2.5-0.5b-random, qwen3-0.6b-random, tinyllama-1.1b-random, llama3-8b-random. Repeat to benchmark several "
                     + "models in one table.")
     List<String> models = new ArrayList<>();
 

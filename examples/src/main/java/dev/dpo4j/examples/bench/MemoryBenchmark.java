@@ -62,7 +62,7 @@ public final class MemoryBenchmark implements Callable<Integer> {
     static final Map<String, Double> TARGETS = Map.of("float16", 0.55, "nf4", 0.25, "nf4-dq", 0.25);
 
     @Option(names = "--model", defaultValue = "tinyllama-1.1b-random",
-            description = "A model directory or a random shape (" + "tinyllama-1.1b-random, qwen2.5-0.5b-random, "
+            description = "A model directory or a random shape (" + "tinyllama-1.1b-random, qwen2.5-0.5b-random, qwen3-0.6b-random, "
                     + "llama3-8b-random, smollm2-135m-random); default: ${DEFAULT-VALUE}.")
     String model;
 

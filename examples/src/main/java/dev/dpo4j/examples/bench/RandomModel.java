@@ -69,9 +69,12 @@ public final class RandomModel {
         return ModelConfig.parse(c, NAME + " (built-in config)");
     }
 
-    /** The random-weight shapes the benchmarks know by name: SmolLM2-135M, Qwen2.5-0.5B, TinyLlama-1.1B, Llama-3-8B. */
-    public static final List<String> NAMES = List.of(NAME, "qwen2.5-0.5b-random", "tinyllama-1.1b-random",
-            "llama3-8b-random");
+    /**
+     * The random-weight shapes the benchmarks know by name: SmolLM2-135M, Qwen2.5-0.5B, Qwen3-0.6B,
+     * TinyLlama-1.1B, Llama-3-8B.
+     */
+    public static final List<String> NAMES = List.of(NAME, "qwen2.5-0.5b-random", "qwen3-0.6b-random",
+            "tinyllama-1.1b-random", "llama3-8b-random");
 
     /**
      * Whether a name selects a random-weight shape rather than a model directory.
@@ -109,6 +112,21 @@ public final class RandomModel {
                 c.put("rms_norm_eps", 1e-6);
                 c.put("tie_word_embeddings", true);
                 c.put("max_position_embeddings", 32768);
+            }
+            case "qwen3-0.6b-random" -> {
+                // Qwen/Qwen3-0.6B: head_dim 128 > hidden/heads, q/k norms, tied, in transformers 5's layout.
+                c.put("model_type", "qwen3");
+                c.put("vocab_size", 151936);
+                c.put("hidden_size", 1024);
+                c.put("intermediate_size", 3072);
+                c.put("num_hidden_layers", 28);
+                c.put("num_attention_heads", 16);
+                c.put("num_key_value_heads", 8);
+                c.put("head_dim", 128);
+                c.putObject("rope_parameters").put("rope_type", "default").put("rope_theta", 1000000.0);
+                c.put("rms_norm_eps", 1e-6);
+                c.put("tie_word_embeddings", true);
+                c.put("max_position_embeddings", 40960);
             }
             case "tinyllama-1.1b-random" -> {
                 c.put("model_type", "llama");

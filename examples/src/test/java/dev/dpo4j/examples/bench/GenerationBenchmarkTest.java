@@ -62,6 +62,19 @@ class GenerationBenchmarkTest {
     }
 
     @Test
+    void qwen3ShapeHasQwen3SixHundredMillionParameters() {
+        ModelConfig c = RandomModel.config("qwen3-0.6b-random");
+        assertEquals(128, c.headDim()); // > hidden / heads = 64
+        assertTrue(c.modelType().qkNorm() && c.tieWordEmbeddings());
+        // embed 151936·1024 = 155582464; per layer q,o 2·1024·2048 = 4194304, k,v 2·1024·1024 = 2097152,
+        // q/k norms 2·128, mlp 3·1024·3072 = 9437184, norms 2·1024 → 15730944; ×28 = 440466432;
+        // final norm 1024: 596049920, Qwen3-0.6B's published 0.6B (0.44B without embeddings).
+        long count = WeightNames.expected(c).values().stream()
+                .mapToLong(s -> java.util.Arrays.stream(s).reduce(1, (a, b) -> a * b)).sum();
+        assertEquals(596_049_920L, count);
+    }
+
+    @Test
     void defaultsDependOnTheModelAndBadOptionsAreRejected() {
         assertEquals(32, BenchmarkOptions.builder(RandomModel.NAME).build().newTokens());
         assertEquals(64, BenchmarkOptions.builder("some/dir").build().newTokens());
