@@ -81,7 +81,7 @@ public final class LoraTestSupport {
      * @param b (out, r)
      * @return (out, in) as float
      */
-    static float[] handMerge(float[] w, float[] a, float[] b, int out, int in, int r, double scaling) {
+    public static float[] handMerge(float[] w, float[] a, float[] b, int out, int in, int r, double scaling) {
         float[] merged = new float[out * in];
         for (int o = 0; o < out; o++) {
             for (int i = 0; i < in; i++) {

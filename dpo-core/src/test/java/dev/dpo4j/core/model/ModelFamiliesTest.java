@@ -394,7 +394,7 @@ class ModelFamiliesTest {
                     continue;
                 }
                 long[] s = b.info(name).shape();
-                float[] exact = handMerge(b.readFloatArray(name), trained.get(LoraModel.keyA(path)),
+                float[] exact = LoraTestSupport.handMerge(b.readFloatArray(name), trained.get(LoraModel.keyA(path)),
                         trained.get(LoraModel.keyB(path)), (int) s[0], (int) s[1], peft.config().r(),
                         peft.config().scaling());
                 float[] got = m.readFloatArray(name);
@@ -581,28 +581,6 @@ class ModelFamiliesTest {
                 }
             }
         }
-    }
-
-    /**
-     * W + scaling·B·A by loops, accumulated in double: W' [o][i] = W[o][i] + scaling · Σ_k B[o][k]·A[k][i].
-     *
-     * @param w (out, in)
-     * @param a (r, in)
-     * @param b (out, r)
-     * @return (out, in)
-     */
-    private static float[] handMerge(float[] w, float[] a, float[] b, int out, int in, int r, double scaling) {
-        float[] merged = new float[out * in];
-        for (int o = 0; o < out; o++) {
-            for (int i = 0; i < in; i++) {
-                double sum = 0;
-                for (int k = 0; k < r; k++) {
-                    sum += (double) b[o * r + k] * a[k * in + i];
-                }
-                merged[o * in + i] = (float) (w[o * in + i] + scaling * sum);
-            }
-        }
-        return merged;
     }
 
     /** |expected − actual| ≤ tol · max|expected| element-wise. */
