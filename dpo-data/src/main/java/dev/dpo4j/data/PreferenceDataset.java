@@ -1,7 +1,9 @@
 package dev.dpo4j.data;
 
+import dev.dpo4j.data.format.PreferenceExample;
 import dev.dpo4j.core.io.JsonlWriter;
 import dev.dpo4j.core.tokenizer.Tokenizer;
+import dev.dpo4j.data.tokenize.ExampleTokenizer;
 import dev.dpo4j.data.format.PreferenceFormat;
 import dev.dpo4j.data.io.DataRow;
 import dev.dpo4j.data.io.Dataset;
@@ -104,7 +106,8 @@ public final class PreferenceDataset {
     public DatasetStats process(Consumer<PreferenceExample> train, Consumer<PreferenceExample> valid) {
         Objects.requireNonNull(train, "train");
         Objects.requireNonNull(valid, "valid");
-        PreferenceFilterPass pass = new PreferenceFilterPass(format, new PreferenceFilter(tokenizer, maxPromptTokens,
+        PreferenceFilterPass pass = new PreferenceFilterPass(format, new PreferenceFilter(
+                tokenizer == null ? null : new ExampleTokenizer(tokenizer, 0), maxPromptTokens,
                 maxResponseTokens, maxTotalTokens, dedup, dropIdentical), tokenizer == null ? "characters" : "tokens",
                 skipBadRows, validFraction, seed, train, valid);
         for (Source source : sources) {
@@ -248,8 +251,10 @@ public final class PreferenceDataset {
         }
 
         /**
-         * The tokenizer that measures lengths (flat text, no special tokens). Default: none, lengths
-         * are in characters and the token limits cannot be set.
+         * The tokenizer that measures lengths: the token counts {@code train} feeds for a row with this
+         * tokenizer (chat template, BOS, EOS, the prompt/completion boundary; see
+         * {@link ExampleTokenizer}). Default: none, lengths are in characters and the token limits cannot
+         * be set.
          *
          * @param tokenizer the tokenizer; the caller closes it after the passes
          * @return this builder

@@ -1,6 +1,10 @@
 package dev.dpo4j.data;
 
-import dev.dpo4j.core.tokenizer.Tokenizer;
+import dev.dpo4j.data.format.PreferenceExample;
+import dev.dpo4j.data.format.Content;
+import dev.dpo4j.core.train.PreferencePair;
+import dev.dpo4j.data.io.DataRow;
+import dev.dpo4j.data.tokenize.ExampleTokenizer;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -13,9 +17,11 @@ import java.util.Set;
  * empty, identical, duplicate, then the length limits. Stateful (it remembers what it has kept
  * for dedup), so a pass makes a new one.
  *
- * <p>Lengths are counted on each part's {@link Content#flatText()}: tokens from
- * {@link Tokenizer#encode(String, boolean)} without special tokens when a tokenizer is set, Unicode
- * code points otherwise. Dedup remembers a 128-bit hash (the first 16 bytes of SHA-256) of each
+ * <p>With a tokenizer, lengths are the token counts training feeds: the row tokenized by
+ * {@link ExampleTokenizer} exactly as {@code train} tokenizes it (chat template, BOS, the EOS that ends
+ * each completion, the prompt/completion boundary), so a row kept with {@code maxTotal N} is never cut by
+ * {@code max_length N}. Without one, they are Unicode code points of each part's
+ * {@link Content#flatText()}. Dedup remembers a 128-bit hash (the first 16 bytes of SHA-256) of each
  * kept row's prompt, chosen and rejected JSON, never the row itself.
  */
 final class PreferenceFilter {
@@ -47,7 +53,7 @@ final class PreferenceFilter {
     private record Key(long high, long low) {
     }
 
-    private final Tokenizer tokenizer;
+    private final ExampleTokenizer tokenizer;
     private final int maxPrompt;
     private final int maxResponse;
     private final int maxTotal;
@@ -56,14 +62,14 @@ final class PreferenceFilter {
     private final Set<Key> seen = new HashSet<>();
 
     /**
-     * @param tokenizer counts tokens, or null to count characters
+     * @param tokenizer counts the tokens training feeds, or null to count characters
      * @param maxPrompt the prompt limit, or 0 for none
      * @param maxResponse the limit on each response, or 0 for none
      * @param maxTotal the limit on prompt + longer response, or 0 for none
      * @param dedup whether exact duplicates are dropped
      * @param dropIdentical whether rows with chosen equal to rejected are dropped
      */
-    PreferenceFilter(Tokenizer tokenizer, int maxPrompt, int maxResponse, int maxTotal, boolean dedup,
+    PreferenceFilter(ExampleTokenizer tokenizer, int maxPrompt, int maxResponse, int maxTotal, boolean dedup,
             boolean dropIdentical) {
         this.tokenizer = tokenizer;
         this.maxPrompt = maxPrompt;
@@ -76,10 +82,13 @@ final class PreferenceFilter {
     /**
      * Decides whether to keep a row; a kept row counts as seen for dedup.
      *
-     * @param example the row
+     * @param row the row, for tokenization errors
+     * @param example the row's example
      * @return the verdict
+     * @throws dev.dpo4j.data.io.DatasetException naming the row when the tokenizer cannot tokenize it as
+     *     training would (a chat template that rejects it, conversational rows without a template)
      */
-    Verdict check(PreferenceExample example) {
+    Verdict check(DataRow row, PreferenceExample example) {
         String prompt = example.prompt().flatText();
         String chosen = example.chosen().flatText();
         String rejected = example.rejected().flatText();
@@ -99,7 +108,7 @@ final class PreferenceFilter {
                 return new Verdict(DropReason.DUPLICATE, "same prompt, chosen and rejected as an earlier row", null);
             }
         }
-        Lengths lengths = new Lengths(length(prompt), length(chosen), length(rejected));
+        Lengths lengths = lengths(row, example);
         String unit = tokenizer == null ? " characters" : " tokens";
         int response = Math.max(lengths.chosen(), lengths.rejected());
         if (maxPrompt > 0 && lengths.prompt() > maxPrompt) {
@@ -122,13 +131,23 @@ final class PreferenceFilter {
     }
 
     /**
-     * The length of a text in this filter's unit.
+     * A row's lengths in this filter's unit: the tokens training feeds, or code points.
      *
-     * @param text the text
-     * @return tokens (no special tokens) or Unicode code points
+     * @param row the row, for errors
+     * @param example the example
+     * @return the lengths
      */
-    int length(String text) {
-        return tokenizer == null ? text.codePointCount(0, text.length()) : tokenizer.encode(text, false).length;
+    Lengths lengths(DataRow row, PreferenceExample example) {
+        if (tokenizer == null) {
+            return new Lengths(codePoints(example.prompt().flatText()), codePoints(example.chosen().flatText()),
+                    codePoints(example.rejected().flatText()));
+        }
+        PreferencePair pair = tokenizer.pair(row, example);
+        return new Lengths(pair.promptIds().length, pair.chosenIds().length, pair.rejectedIds().length);
+    }
+
+    private static int codePoints(String text) {
+        return text.codePointCount(0, text.length());
     }
 
     /**

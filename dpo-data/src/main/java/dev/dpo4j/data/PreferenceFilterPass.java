@@ -1,5 +1,6 @@
 package dev.dpo4j.data;
 
+import dev.dpo4j.data.format.PreferenceExample;
 import dev.dpo4j.data.format.PreferenceFormat;
 import dev.dpo4j.data.format.PreferenceFormats;
 import dev.dpo4j.data.io.DataRow;
@@ -103,8 +104,10 @@ final class PreferenceFilterPass {
 
     private void accept(DataRow row, PreferenceFormat rowFormat) {
         PreferenceExample example;
+        PreferenceFilter.Verdict verdict;
         try {
             example = rowFormat.adapt(row);
+            verdict = filter.check(row, example);
         } catch (DatasetException e) {
             if (!skipBadRows) {
                 throw e;
@@ -112,7 +115,6 @@ final class PreferenceFilterPass {
             stats.drop(DropReason.MALFORMED, e.getMessage());
             return;
         }
-        PreferenceFilter.Verdict verdict = filter.check(example);
         if (!verdict.kept()) {
             stats.drop(verdict.reason(), row.location() + ": " + verdict.detail());
             return;

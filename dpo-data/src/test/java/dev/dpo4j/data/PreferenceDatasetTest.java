@@ -60,7 +60,7 @@ class PreferenceDatasetTest {
         assertEquals(8, s.kept());
         assertEquals(s.rowsRead(), s.kept() + s.droppedTotal());
         assertEquals(List.of("t.jsonl:3: same prompt, chosen and rejected as an earlier row"), s.examples(DropReason.DUPLICATE));
-        assertEquals(List.of("t.jsonl:6: 'rejected' is missing (columns: [prompt, chosen])"),
+        assertEquals(List.of("t.jsonl:6: field 'rejected' is missing (columns: [prompt, chosen])"),
                 s.examples(DropReason.MALFORMED));
         assertEquals(List.of("t.jsonl:5: 'chosen' is empty"), s.examples(DropReason.EMPTY));
         assertEquals("trl", s.formats().get("t.jsonl"));
@@ -88,7 +88,7 @@ class PreferenceDatasetTest {
         PreferenceDataset strict = PreferenceDataset.builder().addRows("t.jsonl", () -> rows().stream())
                 .optSkipBadRows(false).build();
         DatasetException e = assertThrows(DatasetException.class, strict::scan);
-        assertEquals("t.jsonl:6: 'rejected' is missing (columns: [prompt, chosen])", e.getMessage());
+        assertEquals("t.jsonl:6: field 'rejected' is missing (columns: [prompt, chosen])", e.getMessage());
     }
 
     @Test
@@ -126,7 +126,7 @@ class PreferenceDatasetTest {
         assertEquals(2, s.dropped(DropReason.MALFORMED));
         List<String> where = s.examples(DropReason.MALFORMED);
         assertTrue(where.get(0).startsWith(file + ":2: "), where.get(0));
-        assertEquals(file + ":3: 'rejected' is missing (columns: [prompt, chosen])", where.get(1));
+        assertEquals(file + ":3: field 'rejected' is missing (columns: [prompt, chosen])", where.get(1));
     }
 
     @Test
@@ -231,7 +231,7 @@ class PreferenceDatasetTest {
         String table = s.table();
         assertTrue(table.contains("rows read"), table);
         assertTrue(table.contains("dropped duplicate"), table);
-        assertTrue(table.contains("e.g. t.jsonl:6: 'rejected' is missing"), table);
+        assertTrue(table.contains("e.g. t.jsonl:6: field 'rejected' is missing"), table);
         assertTrue(table.contains("length (characters)"), table);
         JsonNode json = s.toJson();
         assertEquals(12, json.get("rows_read").asLong());

@@ -1,5 +1,6 @@
 package dev.dpo4j.data;
 
+import dev.dpo4j.data.format.PreferenceExample;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,14 +1,12 @@
 package dev.dpo4j.data.format;
 
 import dev.dpo4j.core.tokenizer.ChatMessage;
-import dev.dpo4j.data.Content;
-import dev.dpo4j.data.PreferenceExample;
 import dev.dpo4j.data.io.DataRow;
 import dev.dpo4j.data.io.DatasetException;
 import java.util.List;
 import java.util.Set;
 
-/** Splits a chosen/rejected pair that holds its prompt inside it into prompt and answers. */
+/** Splits a chosen/rejected pair of whole conversations into prompt and last answers. */
 final class Conversations {
 
     /** The role of the answering turn. */
@@ -77,49 +75,13 @@ final class Conversations {
     }
 
     /**
-     * TRL's {@code extract_prompt}: the prompt is the longest common prefix of chosen and
-     * rejected (characters for text, whole messages for message lists), and the answers are the
-     * remainders. As in TRL, a space just before the first difference goes to the answers, and
-     * when one side is a prefix of the other the prefix stops one element short of the shorter
-     * side, so each answer keeps at least its last character or message.
+     * Checks that a conversation is non-empty and ends with the assistant's answer.
      *
-     * @param chosen the preferred text or conversation
-     * @param rejected the dispreferred text or conversation, of the same kind
-     * @return the split, each part of the same kind as the inputs
+     * @param row the row, for errors
+     * @param field the column
+     * @param messages the conversation
      */
-    static Split extractPrompt(Content chosen, Content rejected) {
-        if (chosen instanceof Content.Messages c && rejected instanceof Content.Messages r) {
-            int at = commonPrefix(c.messages(), r.messages());
-            return new Split(Content.messages(c.messages().subList(0, at)),
-                    Content.messages(c.messages().subList(at, c.messages().size())),
-                    Content.messages(r.messages().subList(at, r.messages().size())));
-        }
-        String c = chosen.flatText();
-        String r = rejected.flatText();
-        int n = Math.min(c.length(), r.length());
-        int at = 0;
-        while (at < n && c.charAt(at) == r.charAt(at)) {
-            at++;
-        }
-        if (at == n) {
-            at = Math.max(0, n - 1);
-        } else if (at > 0 && c.charAt(at - 1) == ' ') {
-            at--;
-        }
-        return new Split(Content.text(c.substring(0, at)), Content.text(c.substring(at)), Content.text(r.substring(at)));
-    }
-
-    private static int commonPrefix(List<ChatMessage> c, List<ChatMessage> r) {
-        int n = Math.min(c.size(), r.size());
-        for (int i = 0; i < n; i++) {
-            if (!c.get(i).equals(r.get(i))) {
-                return i;
-            }
-        }
-        return Math.max(0, n - 1);
-    }
-
-    private static void checkEndsWithAssistant(DataRow row, String field, List<ChatMessage> messages) {
+    static void checkEndsWithAssistant(DataRow row, String field, List<ChatMessage> messages) {
         if (messages.isEmpty()) {
             throw row.error("'" + field + "' is an empty list of messages");
         }

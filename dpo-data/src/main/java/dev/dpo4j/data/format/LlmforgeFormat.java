@@ -1,6 +1,6 @@
 package dev.dpo4j.data.format;
 
-import dev.dpo4j.data.PreferenceExample;
+import dev.dpo4j.core.tokenizer.ChatMessage;
 import dev.dpo4j.data.io.DataRow;
 import java.util.List;
 import java.util.Set;
@@ -28,6 +28,8 @@ public final class LlmforgeFormat extends NamedFormat {
     private static final List<String> REQUIRED = List.of("chosen", "rejected");
     private static final Set<String> CONSUMED = Set.copyOf(REQUIRED);
 
+    private static final TrlFormat TRL = new TrlFormat();
+
     /** Creates the adapter. */
     public LlmforgeFormat() {
         super("llmforge", "Anyscale llmforge preference rows: chosen, rejected whole conversations (OpenAI messages) that differ"
@@ -40,8 +42,24 @@ public final class LlmforgeFormat extends NamedFormat {
         return RowFields.hasAll(row, REQUIRED) && !row.value().has("prompt") && row.value().get("chosen").isArray();
     }
 
+    /**
+     * Splits the two conversations by the one implicit-prompt rule ({@link ImplicitPrompt}, TRL's): on rows
+     * that share every message before the last, as llmforge writes them, that is the last-turn split; a
+     * conversation that differs earlier, as TRL's implicit-prompt rows may, splits where TRL splits it. A
+     * row with a {@code prompt} column (llmforge writes none; a TRL file may mix both forms) is read as TRL
+     * reads it.
+     */
     @Override
     public PreferenceExample adapt(DataRow row) {
-        return Conversations.lastTurnExample(row, name(), CONSUMED);
+        if (row.get("prompt") != null) {
+            return TRL.adapt(row);
+        }
+        List<ChatMessage> chosen = RowFields.messages(row, "chosen", name());
+        List<ChatMessage> rejected = RowFields.messages(row, "rejected", name());
+        Conversations.checkEndsWithAssistant(row, "chosen", chosen);
+        Conversations.checkEndsWithAssistant(row, "rejected", rejected);
+        ImplicitPrompt split = ImplicitPrompt.ofMessages(chosen, rejected);
+        return new PreferenceExample(split.prompt(), split.chosen(), split.rejected(), RowFields.metadata(row, CONSUMED),
+                row.location());
     }
 }

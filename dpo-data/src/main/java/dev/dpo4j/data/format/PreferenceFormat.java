@@ -1,6 +1,5 @@
 package dev.dpo4j.data.format;
 
-import dev.dpo4j.data.PreferenceExample;
 import dev.dpo4j.data.io.DataRow;
 import dev.dpo4j.data.io.DatasetException;
 import java.util.List;

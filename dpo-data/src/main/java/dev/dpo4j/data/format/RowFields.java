@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dpo4j.core.tokenizer.ChatMessage;
-import dev.dpo4j.data.Content;
 import dev.dpo4j.data.io.DataRow;
 import dev.dpo4j.data.io.DatasetException;
 import java.util.ArrayList;
@@ -53,8 +52,8 @@ final class RowFields {
         if (content instanceof Content.Messages messages) {
             return messages.messages();
         }
-        throw row.error("'" + field + "' must be a list of {\"role\", \"content\"} messages in the " + layout
-                + " format, got a string");
+        throw row.error("field '" + field + "' must be a list of {\"role\", \"content\"} messages in the " + layout
+                + " format, found a string");
     }
 
     /**
@@ -68,7 +67,7 @@ final class RowFields {
     static String text(DataRow row, String field) {
         JsonNode node = present(row, field);
         if (!node.isTextual()) {
-            throw row.error("'" + field + "' must be a string, got " + kind(node));
+            throw row.error("field '" + field + "' must be a string, found " + kind(node));
         }
         return node.asText();
     }
@@ -157,10 +156,10 @@ final class RowFields {
     private static JsonNode present(DataRow row, String field) {
         JsonNode node = row.value().get(field);
         if (node == null) {
-            throw row.error("'" + field + "' is missing (columns: " + columns(row) + ")");
+            throw row.error("field '" + field + "' is missing (columns: " + columns(row) + ")");
         }
         if (node.isNull()) {
-            throw row.error("'" + field + "' is null");
+            throw row.error("field '" + field + "' is null");
         }
         return node;
     }

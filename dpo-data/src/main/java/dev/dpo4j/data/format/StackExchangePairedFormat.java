@@ -1,7 +1,5 @@
 package dev.dpo4j.data.format;
 
-import dev.dpo4j.data.Content;
-import dev.dpo4j.data.PreferenceExample;
 import dev.dpo4j.data.io.DataRow;
 import java.util.List;
 import java.util.Set;

@@ -1,7 +1,5 @@
 package dev.dpo4j.data.format;
 
-import dev.dpo4j.data.Content;
-import dev.dpo4j.data.PreferenceExample;
 import dev.dpo4j.data.io.DataRow;
 import java.util.List;
 import java.util.Set;
@@ -15,7 +13,7 @@ import java.util.Set;
  * kind as {@code chosen} (both strings or both message lists) is the prompt; otherwise (no
  * {@code prompt} column, or a string prompt beside message-list answers that repeat it) the prompt
  * is extracted from {@code chosen} and {@code rejected} as their longest common prefix, as TRL's
- * {@code extract_prompt} does (see {@link Conversations#extractPrompt}). Conversational rows stay
+ * {@code extract_prompt} does (see {@link ImplicitPrompt}). Conversational rows stay
  * message lists. Every other column is kept in the metadata.
  */
 public final class TrlFormat extends NamedFormat {
@@ -36,7 +34,7 @@ public final class TrlFormat extends NamedFormat {
         Content chosen = RowFields.content(row, CHOSEN);
         Content rejected = RowFields.content(row, REJECTED);
         if (chosen.isConversational() != rejected.isConversational()) {
-            throw row.error("'chosen' is " + kind(chosen) + " but 'rejected' is " + kind(rejected)
+            throw row.error("field 'chosen' is " + kind(chosen) + " but field 'rejected' is " + kind(rejected)
                     + "; both must be strings or both lists of messages");
         }
         if (row.get(PROMPT) != null) {
@@ -46,7 +44,7 @@ public final class TrlFormat extends NamedFormat {
                         row.location());
             }
         }
-        Conversations.Split split = Conversations.extractPrompt(chosen, rejected);
+        ImplicitPrompt split = ImplicitPrompt.split(chosen, rejected);
         return new PreferenceExample(split.prompt(), split.chosen(), split.rejected(),
                 RowFields.metadata(row, CONSUMED), row.location());
     }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.dpo4j.data.PreferenceExample;
 import dev.dpo4j.data.io.DatasetException;
 import org.junit.jupiter.api.Test;
 
@@ -39,12 +38,12 @@ class ArgillaFormatTest {
     void malformedRowsNameFileLineAndField() {
         DatasetException empty = assertThrows(DatasetException.class,
                 () -> format.adapt(row("argilla.parquet", 18, ROW.replaceFirst("'chosen': \\[.*?\\]\\]?,", "'chosen': [],"))));
-        assertTrue(empty.getMessage().startsWith("argilla.parquet:18: 'chosen' is an empty list of messages"),
+        assertTrue(empty.getMessage().startsWith("argilla.parquet:18: field 'chosen' is an empty list of messages"),
                 empty.getMessage());
 
         DatasetException prompt = assertThrows(DatasetException.class,
                 () -> format.adapt(row("argilla.parquet", 19, ROW.replace("'prompt': 'Name a prime.'", "'prompt': 3"))));
-        assertTrue(prompt.getMessage().startsWith("argilla.parquet:19: 'prompt' must be a string, got a number"),
+        assertTrue(prompt.getMessage().startsWith("argilla.parquet:19: field 'prompt' must be a string, found a number"),
                 prompt.getMessage());
     }
 }

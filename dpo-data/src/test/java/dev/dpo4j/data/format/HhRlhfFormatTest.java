@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.dpo4j.data.Content;
-import dev.dpo4j.data.PreferenceExample;
 import dev.dpo4j.data.io.DatasetException;
 import org.junit.jupiter.api.Test;
 
@@ -56,7 +54,7 @@ class HhRlhfFormatTest {
 
         DatasetException list = assertThrows(DatasetException.class,
                 () -> format.adapt(row("hh.jsonl", 22, "{'chosen': '\\n\\nAssistant: a', 'rejected': 5}")));
-        assertTrue(list.getMessage().startsWith("hh.jsonl:22: 'rejected' must be a string, got a number"),
+        assertTrue(list.getMessage().startsWith("hh.jsonl:22: field 'rejected' must be a string, found a number"),
                 list.getMessage());
     }
 }

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.dpo4j.data.PreferenceExample;
 import dev.dpo4j.data.io.DatasetException;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class LlmforgeFormatTest {
@@ -32,21 +32,28 @@ class LlmforgeFormatTest {
     }
 
     @Test
-    void malformedRowsNameFileLineAndField() {
-        DatasetException differ = assertThrows(DatasetException.class, () -> format.adapt(row("train.jsonl", 31,
+    void conversationsThatDifferBeforeTheLastTurnSplitByTrlsRule() {
+        // a system message that differs: no common start, so no prompt (the tokenizer then refuses the row)
+        PreferenceExample differ = format.adapt(row("train.jsonl", 31,
                 ROW.replace("'rejected': [{'role': 'system', 'content': 'Be brief.'}",
-                        "'rejected': [{'role': 'system', 'content': 'Be long.'}"))));
-        assertTrue(differ.getMessage().startsWith("train.jsonl:31: 'chosen[0]' differs from 'rejected[0]'"),
-                differ.getMessage());
-
-        DatasetException sizes = assertThrows(DatasetException.class, () -> format.adapt(row("train.jsonl", 32,
+                        "'rejected': [{'role': 'system', 'content': 'Be long.'}")));
+        assertEquals(Content.messages(List.of()), differ.prompt());
+        // a longer chosen conversation: the common start is empty too, each side keeps all its messages
+        PreferenceExample sizes = format.adapt(row("train.jsonl", 32,
                 "{'chosen': [{'role': 'user', 'content': 'q'}, {'role': 'assistant', 'content': 'a'}],"
-                        + " 'rejected': [{'role': 'assistant', 'content': 'b'}]}")));
-        assertTrue(sizes.getMessage().startsWith("train.jsonl:32: 'chosen' has 2 messages and 'rejected' has 1"),
-                sizes.getMessage());
+                        + " 'rejected': [{'role': 'assistant', 'content': 'b'}]}"));
+        assertEquals(messages("user", "q", "assistant", "a"), sizes.chosen());
+        assertEquals(messages("assistant", "b"), sizes.rejected());
+    }
 
+    @Test
+    void malformedRowsNameFileLineAndField() {
         DatasetException text = assertThrows(DatasetException.class,
                 () -> format.adapt(row("train.jsonl", 33, "{'chosen': 'a', 'rejected': 'b'}")));
-        assertTrue(text.getMessage().startsWith("train.jsonl:33: 'chosen' must be a list of"), text.getMessage());
+        assertTrue(text.getMessage().startsWith("train.jsonl:33: field 'chosen' must be a list of"), text.getMessage());
+        DatasetException user = assertThrows(DatasetException.class, () -> format.adapt(row("train.jsonl", 34,
+                "{'chosen': [{'role': 'assistant', 'content': 'a'}], 'rejected': [{'role': 'user', 'content': 'b'}]}")));
+        assertTrue(user.getMessage().startsWith("train.jsonl:34: 'rejected[0]' must be the assistant's answer"),
+                user.getMessage());
     }
 }

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.dpo4j.data.Content;
-import dev.dpo4j.data.PreferenceExample;
 import dev.dpo4j.data.io.DatasetException;
 import org.junit.jupiter.api.Test;
 
@@ -35,11 +33,11 @@ class StackExchangePairedFormatTest {
     void malformedRowsNameFileLineAndField() {
         DatasetException missing = assertThrows(DatasetException.class,
                 () -> format.adapt(row("se.jsonl", 8, "{'question': 'q', 'response_j': 'a'}")));
-        assertTrue(missing.getMessage().startsWith("se.jsonl:8: 'response_k' is missing"), missing.getMessage());
+        assertTrue(missing.getMessage().startsWith("se.jsonl:8: field 'response_k' is missing"), missing.getMessage());
 
         DatasetException list = assertThrows(DatasetException.class,
                 () -> format.adapt(row("se.jsonl", 9, "{'question': ['q'], 'response_j': 'a', 'response_k': 'b'}")));
-        assertTrue(list.getMessage().startsWith("se.jsonl:9: 'question' must be a string, got an array"),
+        assertTrue(list.getMessage().startsWith("se.jsonl:9: field 'question' must be a string, found an array"),
                 list.getMessage());
     }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dpo4j.core.tokenizer.ChatMessage;
-import dev.dpo4j.data.Content;
 import dev.dpo4j.data.io.DataRow;
 import java.util.List;
 

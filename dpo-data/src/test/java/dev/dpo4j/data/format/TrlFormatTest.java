@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.dpo4j.data.Content;
-import dev.dpo4j.data.PreferenceExample;
 import dev.dpo4j.data.io.DatasetException;
 import org.junit.jupiter.api.Test;
 
@@ -77,25 +75,25 @@ class TrlFormatTest {
     void malformedRowsNameFileLineAndField() {
         DatasetException missing = assertThrows(DatasetException.class,
                 () -> trl.adapt(row("bad.jsonl", 12, "{'prompt': 'p', 'chosen': 'c'}")));
-        assertTrue(missing.getMessage().startsWith("bad.jsonl:12: 'rejected' is missing"), missing.getMessage());
+        assertTrue(missing.getMessage().startsWith("bad.jsonl:12: field 'rejected' is missing"), missing.getMessage());
 
         DatasetException number = assertThrows(DatasetException.class,
                 () -> trl.adapt(row("bad.jsonl", 13, "{'prompt': 'p', 'chosen': 4, 'rejected': 'r'}")));
-        assertTrue(number.getMessage().startsWith("bad.jsonl:13: 'chosen' must be a string or a list of messages"),
+        assertTrue(number.getMessage().startsWith("bad.jsonl:13: field 'chosen' must be a string or a list of messages"),
                 number.getMessage());
 
         DatasetException role = assertThrows(DatasetException.class, () -> trl.adapt(row("bad.jsonl", 14,
                 "{'prompt': 'p', 'chosen': [{'content': 'x'}], 'rejected': [{'role': 'assistant', 'content': 'y'}]}")));
-        assertTrue(role.getMessage().startsWith("bad.jsonl:14: 'chosen[0]' must be an object with string 'role'"),
+        assertTrue(role.getMessage().startsWith("bad.jsonl:14: field 'chosen' message [0] has no 'role'"),
                 role.getMessage());
 
         DatasetException mixed = assertThrows(DatasetException.class, () -> trl.adapt(row("bad.jsonl", 15,
                 "{'prompt': 'p', 'chosen': 'c', 'rejected': [{'role': 'assistant', 'content': 'y'}]}")));
-        assertTrue(mixed.getMessage().startsWith("bad.jsonl:15: 'chosen' is a string but 'rejected' is a list"),
+        assertTrue(mixed.getMessage().startsWith("bad.jsonl:15: field 'chosen' is a string but field 'rejected' is a list"),
                 mixed.getMessage());
 
         DatasetException nul = assertThrows(DatasetException.class,
                 () -> trl.adapt(row("bad.jsonl", 16, "{'prompt': 'p', 'chosen': null, 'rejected': 'r'}")));
-        assertTrue(nul.getMessage().startsWith("bad.jsonl:16: 'chosen' is null"), nul.getMessage());
+        assertTrue(nul.getMessage().startsWith("bad.jsonl:16: field 'chosen' is null"), nul.getMessage());
     }
 }

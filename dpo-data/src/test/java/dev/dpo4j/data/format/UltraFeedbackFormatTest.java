@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.dpo4j.data.PreferenceExample;
 import dev.dpo4j.data.io.DatasetException;
 import org.junit.jupiter.api.Test;
 
@@ -49,6 +48,6 @@ class UltraFeedbackFormatTest {
 
         DatasetException text = assertThrows(DatasetException.class, () -> format.adapt(row("uf.jsonl", 11,
                 "{'prompt': 'p', 'chosen': 'c', 'rejected': 'r', 'score_chosen': 1, 'score_rejected': 0}")));
-        assertTrue(text.getMessage().startsWith("uf.jsonl:11: 'chosen' must be a list of"), text.getMessage());
+        assertTrue(text.getMessage().startsWith("uf.jsonl:11: field 'chosen' must be a list of"), text.getMessage());
     }
 }

@@ -27,14 +27,14 @@ import okio.Buffer;
  * {@code refs/convert/parquet} arriving URL-encoded) and HEAD/GET on
  * {@code /datasets/{repo}/resolve/{rev}/{path}}, every file served like an LFS file (sha256 ETag).
  */
-final class FakeDatasetHub implements AutoCloseable {
+public final class FakeDatasetHub implements AutoCloseable {
 
     private final MockWebServer server = new MockWebServer();
     private final Map<String, Map<String, Revision>> repos = new HashMap<>();
     final List<String> requests = Collections.synchronizedList(new ArrayList<>());
 
     /** One revision: its commit and files. */
-    static final class Revision {
+    public static final class Revision {
         final String commit;
         final Map<String, byte[]> files = new LinkedHashMap<>();
 
@@ -42,13 +42,18 @@ final class FakeDatasetHub implements AutoCloseable {
             this.commit = commit;
         }
 
-        Revision file(String name, byte[] bytes) {
+        public Revision file(String name, byte[] bytes) {
             files.put(name, bytes);
             return this;
         }
     }
 
-    FakeDatasetHub() throws Exception {
+    /**
+     * Starts the server.
+     *
+     * @throws Exception if it cannot start
+     */
+    public FakeDatasetHub() throws Exception {
         server.setDispatcher(new Dispatcher() {
             @Override
             public MockResponse dispatch(RecordedRequest request) {
@@ -59,11 +64,20 @@ final class FakeDatasetHub implements AutoCloseable {
         server.start();
     }
 
-    synchronized Revision revision(String repoId, String revision, String commit) {
+    public synchronized Revision revision(String repoId, String revision, String commit) {
         Map<String, Revision> repo = repos.computeIfAbsent(repoId, k -> new HashMap<>());
         Revision rev = repo.computeIfAbsent(revision, k -> new Revision(commit));
         repo.putIfAbsent(commit, rev);
         return rev;
+    }
+
+    /**
+     * The server's base URL, for {@code HF_ENDPOINT}.
+     *
+     * @return the URL
+     */
+    public String url() {
+        return server.url("/").toString();
     }
 
     /** A client with {@code HF_HOME=home} pointed at this server; {@code offline} sets HF_HUB_OFFLINE. */

@@ -40,7 +40,8 @@ final class DataPrepareCommand implements Callable<Integer> {
     String format;
 
     @Option(names = "--tokenizer", paramLabel = "DIR",
-            description = "Model folder whose tokenizer.json measures lengths (needed by the --max-*-tokens filters).")
+            description = "Model folder whose tokenizer measures lengths as training feeds them: chat template, BOS, EOS"
+                    + " (needed by the --max-*-tokens filters).")
     Path tokenizer;
 
     @Option(names = "--max-prompt-tokens", defaultValue = "0", description = "Drop rows whose prompt is longer; 0 = off.")

@@ -47,7 +47,8 @@ final class TrainCommand implements Callable<Integer> {
     private static final Pattern INTEGER = Pattern.compile("[-+]?\\d+");
     private static final Pattern DECIMAL = Pattern.compile("[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?");
     /** Flags whose values are names or paths, never numbers. */
-    private static final Set<String> TEXT_KEYS = Set.of("model", "data", "eval_data", "output", "adapter", "task",
+    private static final Set<String> TEXT_KEYS = Set.of("model", "data", "eval_data", "dataset", "split", "eval_split",
+            "format", "output", "adapter", "task",
             "device", "reference", "optimizer", "truncation_mode", "lr_scheduler_type", "loss_type",
             "lora_target_modules", "dtype", "torch_dtype", "bnb_4bit_quant_type", "bnb_4bit_compute_dtype");
 
@@ -62,11 +63,31 @@ final class TrainCommand implements Callable<Integer> {
             description = "Base model directory or Hugging Face Hub id (YAML: model, model_id).")
     String model;
 
-    @Option(names = "--data", paramLabel = "FILE", description = "Training JSONL (YAML: data, train_path).")
+    @Option(names = "--data", paramLabel = "FILE|DIR",
+            description = "Training rows: .jsonl, .json, .csv, .parquet (optionally .gz) or a folder of them "
+                    + "(YAML: data, train_path).")
     String data;
 
-    @Option(names = "--eval-data", paramLabel = "FILE", description = "Evaluation JSONL (YAML: eval_data, valid_path).")
+    @Option(names = "--eval-data", paramLabel = "FILE|DIR", description = "Evaluation rows, as --data (YAML: eval_data, valid_path).")
     String evalData;
+
+    @Option(names = "--dataset", paramLabel = "ORG/NAME[:CONFIG][@REV]",
+            description = "A Hugging Face Hub dataset instead of --data, downloaded into the Hub cache "
+                    + "(YAML: dataset, dataset_name).")
+    String dataset;
+
+    @Option(names = "--split", paramLabel = "NAME", description = "Training split of --dataset (default train; YAML: split, "
+            + "dataset_train_split).")
+    String split;
+
+    @Option(names = "--eval-split", paramLabel = "NAME",
+            description = "Evaluation split of --dataset, e.g. test (YAML: eval_split, dataset_test_split).")
+    String evalSplit;
+
+    @Option(names = "--format", paramLabel = "NAME", completionCandidates = TrainData.Layouts.class,
+            description = "Preference row layout, one of ${COMPLETION-CANDIDATES} (default auto: detected from "
+                    + "each source's first row).")
+    String format;
 
     @Option(names = "--output", paramLabel = "DIR", description = "Run directory (YAML: output, output_dir).")
     String output;

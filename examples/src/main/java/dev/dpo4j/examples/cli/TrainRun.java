@@ -2,7 +2,6 @@ package dev.dpo4j.examples.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dpo4j.core.CausalLm;
-import dev.dpo4j.core.io.JsonlException;
 import dev.dpo4j.core.lora.LoraConfig;
 import dev.dpo4j.core.lora.LoraModel;
 import dev.dpo4j.core.lora.PeftAdapter;
@@ -14,19 +13,21 @@ import dev.dpo4j.core.train.SftExample;
 import dev.dpo4j.core.train.SftTrainer;
 import dev.dpo4j.core.train.TrainConfig;
 import dev.dpo4j.core.train.TrainResult;
-import dev.dpo4j.core.train.data.PairReader;
-import dev.dpo4j.core.train.data.ReadResult;
-import dev.dpo4j.core.train.data.SftReader;
-import dev.dpo4j.core.train.data.Truncation;
-import dev.dpo4j.core.train.data.TruncationMode;
+import dev.dpo4j.data.io.Dataset;
+import dev.dpo4j.data.io.DatasetException;
+import dev.dpo4j.data.tokenize.PairReader;
+import dev.dpo4j.data.tokenize.ReadResult;
+import dev.dpo4j.data.tokenize.SftReader;
+import dev.dpo4j.data.tokenize.Truncation;
+import dev.dpo4j.data.tokenize.TruncationMode;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * Carries out one {@code dpo4j train} run, top to bottom: check the files, load the model (and its
@@ -74,9 +75,11 @@ final class TrainRun {
      */
     Outcome execute() throws IOException {
         long started = System.nanoTime();
-        requireFile("--data", settings.trainPath());
-        if (settings.validPath() != null) {
-            requireFile("--eval-data", settings.validPath());
+        Dataset trainRows = settings.data().train();
+        Dataset evalRows = settings.data().eval();
+        if (!settings.isDpo() && settings.data().preferenceFormat() != null) {
+            throw new IllegalArgumentException("--format " + settings.data().format() + " names a preference layout;"
+                    + " SFT rows are read as messages, prompt/completion or token ids");
         }
         PeftAdapter start = settings.adapter() == null ? null : PeftAdapters.read(settings.adapter());
         settings.notes().forEach(n -> err.println("note: " + n));
@@ -96,19 +99,20 @@ final class TrainRun {
                 int trainCount;
                 int evalCount;
                 if (settings.isDpo()) {
-                    PairReader reader = new PairReader(tokenizer, vocab, truncation).skipBadRows(settings.skipBadRows());
-                    List<PreferencePair> train = read(lm, () -> reader.read(settings.trainPath()), "--data");
-                    List<PreferencePair> eval = settings.validPath() == null ? List.of()
-                            : read(lm, () -> reader.read(settings.validPath()), "--eval-data");
+                    PairReader reader = new PairReader(tokenizer, vocab, truncation).skipBadRows(settings.skipBadRows())
+                            .withFormat(settings.data().preferenceFormat());
+                    List<PreferencePair> train = read(lm, () -> reader.read(trainRows), trainRows, true);
+                    List<PreferencePair> eval = evalRows == null ? List.of()
+                            : read(lm, () -> reader.read(evalRows), evalRows, false);
                     trainCount = train.size();
                     evalCount = eval.size();
                     result = new DpoTrainer(lora, config, settings.output(), settings.model(), progress)
                             .train(train, eval, settings.resume());
                 } else {
                     SftReader reader = new SftReader(tokenizer, vocab, truncation).skipBadRows(settings.skipBadRows());
-                    List<SftExample> train = read(lm, () -> reader.read(settings.trainPath()), "--data");
-                    List<SftExample> eval = settings.validPath() == null ? List.of()
-                            : read(lm, () -> reader.read(settings.validPath()), "--eval-data");
+                    List<SftExample> train = read(lm, () -> reader.read(trainRows), trainRows, true);
+                    List<SftExample> eval = evalRows == null ? List.of()
+                            : read(lm, () -> reader.read(evalRows), evalRows, false);
                     trainCount = train.size();
                     evalCount = eval.size();
                     result = new SftTrainer(lora, config, settings.output(), settings.model(), progress)
@@ -156,24 +160,19 @@ final class TrainRun {
         }
     }
 
-    /** A reader call that may fail with an I/O error. */
-    private interface Read<T> {
-        ReadResult<T> read() throws IOException;
-    }
-
-    /** Reads examples, reports rows not kept, and refuses an empty set. */
-    private <T> List<T> read(CausalLm lm, Read<T> reader, String flag) throws IOException {
+    /** Reads examples, reports rows not kept, and refuses an empty training set. */
+    private <T> List<T> read(CausalLm lm, Supplier<ReadResult<T>> reader, Dataset rows, boolean training) {
         ReadResult<T> r;
         try {
-            r = reader.read();
-        } catch (JsonlException e) {
+            r = reader.get();
+        } catch (DatasetException e) {
             if (lm.tokenizer().isEmpty() && Objects.toString(e.getMessage(), "").contains("tokenizer")) {
                 throw new IllegalArgumentException(e.getMessage() + " (the model " + settings.model()
                         + " has no tokenizer.json, so only token-id rows can be used)", e);
             }
             throw e;
         }
-        Path file = "--data".equals(flag) ? settings.trainPath() : settings.validPath();
+        String file = rows.name();
         if (r.dropped() > 0) {
             err.println("note: " + file + ": " + r.dropped() + " of " + r.rowsRead()
                     + " rows dropped, their prompt leaves no room for a completion within max_length "
@@ -183,18 +182,12 @@ final class TrainRun {
             err.println("warning: " + file + ": " + r.bad() + " of " + r.rowsRead() + " rows skipped as invalid"
                     + " (first: " + r.badRows().get(0) + ")");
         }
-        if (r.examples().isEmpty() && "--data".equals(flag)) {
+        if (r.examples().isEmpty() && training) {
             throw new IllegalArgumentException(file + ": no training examples (" + r.rowsRead() + " rows read, "
                     + r.dropped() + " dropped, " + r.bad() + " invalid)");
         }
         err.flush();
         return r.examples();
-    }
-
-    private static void requireFile(String flag, Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException(flag + ": file not found: " + file);
-        }
     }
 
     /**

@@ -29,8 +29,7 @@ import java.util.stream.Collectors;
  * {@code preference_tuning_config.beta}).
  *
  * @param model the base model: a directory or a Hub id
- * @param trainPath the training JSONL
- * @param validPath the evaluation JSONL, or null
+ * @param data the training and evaluation rows: files, folders or a Hub dataset
  * @param output the run directory
  * @param adapter a PEFT adapter to start from, or null for a fresh one
  * @param task {@code dpo} or {@code sft}
@@ -45,7 +44,7 @@ import java.util.stream.Collectors;
  *     {@code lora_dropout} among them applies, the adapter's own config wins for the rest
  * @param notes remarks for stderr (keys read but ignored, settings overruled)
  */
-record TrainSettings(String model, Path trainPath, Path validPath, Path output, Path adapter, String task,
+record TrainSettings(String model, TrainData data, Path output, Path adapter, String task,
                      boolean resume, boolean skipBadRows, String device, PrecisionSettings precision,
                      TrainConfig config, Map<String, JsonNode> loraKeys, List<String> notes) {
 
@@ -54,7 +53,8 @@ record TrainSettings(String model, Path trainPath, Path validPath, Path output, 
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final String LORA = "lora_config";
-    private static final Set<String> RUN_KEYS = Set.of("model", "train_path", "valid_path", "output", "adapter",
+    private static final Set<String> RUN_KEYS = Set.of("model", "train_path", "valid_path", "dataset", "split",
+            "eval_split", "format", "output", "adapter",
             "task", "resume", "skip_bad_rows", "device", "dtype", "fp16", "bf16", "load_in_4bit", "load_in_8bit",
             "bnb_4bit_quant_type", "bnb_4bit_use_double_quant", "bnb_4bit_compute_dtype", "tf32");
 
@@ -64,6 +64,9 @@ record TrainSettings(String model, Path trainPath, Path validPath, Path output, 
             Map.entry("model_name_or_path", "model"),
             Map.entry("data", "train_path"),
             Map.entry("eval_data", "valid_path"),
+            Map.entry("dataset_name", "dataset"),
+            Map.entry("dataset_train_split", "split"),
+            Map.entry("dataset_test_split", "eval_split"),
             Map.entry("output_dir", "output"),
             Map.entry("train_batch_size", "train_batch_size_per_device"),
             Map.entry("per_device_train_batch_size", "train_batch_size_per_device"),
@@ -117,8 +120,9 @@ record TrainSettings(String model, Path trainPath, Path validPath, Path output, 
         }
 
         String model = text(merged, "model", true);
-        Path train = path(merged, "train_path", true);
-        Path valid = path(merged, "valid_path", false);
+        TrainData data = new TrainData(path(merged, "train_path", false), path(merged, "valid_path", false),
+                text(merged, "dataset", false), text(merged, "split", false), text(merged, "eval_split", false),
+                text(merged, "format", false));
         Path output = path(merged, "output", true);
         Path adapter = path(merged, "adapter", false);
         String taskName = text(merged, "task", false);
@@ -128,7 +132,7 @@ record TrainSettings(String model, Path trainPath, Path validPath, Path output, 
                     + " instruction_tuning are accepted too), got '" + taskName + "'");
         }
         String device = text(merged, "device", false);
-        return new TrainSettings(model, train, valid, output, adapter, task, bool(merged, "resume"),
+        return new TrainSettings(model, data, output, adapter, task, bool(merged, "resume"),
                 bool(merged, "skip_bad_rows"), device == null ? "cpu" : device, precision(merged), config, loraKeys,
                 List.copyOf(notes));
     }

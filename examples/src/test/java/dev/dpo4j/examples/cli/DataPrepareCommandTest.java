@@ -73,6 +73,6 @@ class DataPrepareCommandTest {
                 "--output", tmp.resolve("uf").toString());
         assertEquals(1, code);
         assertTrue(err.toString().contains("no row was kept out of 1000"), err.toString());
-        assertTrue(out.toString().contains("ultrafeedback_sample_1k.jsonl:1: 'question' is missing"), out.toString());
+        assertTrue(out.toString().contains("ultrafeedback_sample_1k.jsonl:1: field 'question' is missing"), out.toString());
     }
 }

@@ -249,7 +249,7 @@ class TrainCommandTest {
                 "task must be dpo or sft");
         assertOneLineError(CliTest.cli("train", "--data", pairs, "--output", out), "missing model", "--model");
         assertOneLineError(CliTest.cli("train", "--model", llama, "--data", tmp.resolve("nope.jsonl").toString(),
-                "--output", out), "--data: file not found");
+                "--output", out), "--data: " + tmp.resolve("nope.jsonl") + ": file not found");
 
         Path text = tmp.resolve("text.jsonl");
         Files.writeString(text, "{\"prompt_ids\":[1,2],\"chosen_ids\":[3],\"rejected_ids\":[4]}\n"

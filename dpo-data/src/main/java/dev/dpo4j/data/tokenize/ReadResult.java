@@ -1,4 +1,4 @@
-package dev.dpo4j.core.train.data;
+package dev.dpo4j.data.tokenize;
 
 import java.util.List;
 import java.util.Objects;

@@ -1,18 +1,24 @@
-package dev.dpo4j.core.train.data;
+package dev.dpo4j.data.tokenize;
 
-import dev.dpo4j.core.io.JsonlException;
-import dev.dpo4j.core.io.JsonlRow;
 import dev.dpo4j.core.tokenizer.ChatMessage;
 import dev.dpo4j.core.tokenizer.ChatTemplateException;
 import dev.dpo4j.core.tokenizer.Tokenizer;
+import dev.dpo4j.core.train.PreferencePair;
+import dev.dpo4j.core.train.SftExample;
+import dev.dpo4j.data.format.Content;
+import dev.dpo4j.data.format.PreferenceExample;
+import dev.dpo4j.data.format.ImplicitPrompt;
+import dev.dpo4j.data.io.DataRow;
+import dev.dpo4j.data.io.DatasetException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
- * Turns the text and chat-message fields of a TRL row into token ids, with the rules shared by
- * {@link PairReader} and {@link SftReader}.
+ * Turns an example's prompt and completions, text or chat messages, into exactly the token ids training
+ * feeds: the one tokenization that {@link PairReader}, {@link SftReader} and {@code data prepare}'s length
+ * filters share, so the count a filter checks is the count a trainer sees.
  *
  * <ul>
  *   <li>A prompt text is encoded with {@link Tokenizer#encodePrompt}: with the tokenizer's special
@@ -34,7 +40,11 @@ import java.util.Set;
  * </ul>
  * Every id is checked against the model's vocabulary size when it is known.
  */
-final class RowTokenizer {
+public final class ExampleTokenizer {
+
+    private static final String PROMPT = "prompt";
+    private static final String CHOSEN = "chosen";
+    private static final String REJECTED = "rejected";
 
     private final Tokenizer tokenizer;
     private final int vocabSize;
@@ -46,10 +56,61 @@ final class RowTokenizer {
      * @param tokenizer the tokenizer, or null when every row carries token ids
      * @param vocabSize the model's vocabulary size, or 0 when unknown
      */
-    RowTokenizer(Tokenizer tokenizer, int vocabSize) {
+    public ExampleTokenizer(Tokenizer tokenizer, int vocabSize) {
+        if (vocabSize < 0) {
+            throw new IllegalArgumentException("vocabSize must be >= 0 (0 = unknown), got " + vocabSize);
+        }
         this.tokenizer = tokenizer;
         this.vocabSize = vocabSize;
         this.eosTexts = tokenizer == null ? List.of() : eosTexts(tokenizer);
+    }
+
+    /**
+     * Tokenizes a preference example as {@code DPOTrainer} feeds it, before truncation.
+     *
+     * @param row the row the example came from, for errors
+     * @param example the prompt and completions, all text or all messages
+     * @return the pair
+     * @throws DatasetException naming the row and field when a part cannot be tokenized
+     */
+    public PreferencePair pair(DataRow row, PreferenceExample example) {
+        Content prompt = example.prompt();
+        if (prompt instanceof Content.Messages messages) {
+            if (messages.messages().isEmpty()) {
+                throw row.error("field 'chosen' and field 'rejected' share no leading messages, so there is no"
+                        + " implicit prompt; add a 'prompt' field");
+            }
+            ChatTexts texts = renderChat(row, PROMPT, messages.messages(), true, List.of(CHOSEN, REJECTED),
+                    List.of(messages(row, CHOSEN, example.chosen()), messages(row, REJECTED, example.rejected())));
+            long[] chosen = completion(row, CHOSEN, texts.completions().get(0));
+            long[] rejected = completion(row, REJECTED, texts.completions().get(1));
+            return new PreferencePair(prompt(row, PROMPT, texts.prompt()), chosen, rejected);
+        }
+        long[] chosen = completion(row, CHOSEN, text(row, CHOSEN, example.chosen()));
+        long[] rejected = completion(row, REJECTED, text(row, REJECTED, example.rejected()));
+        return new PreferencePair(prompt(row, PROMPT, prompt.flatText()), chosen, rejected);
+    }
+
+    /**
+     * Tokenizes a supervised example as {@code SFTTrainer} feeds it, before truncation.
+     *
+     * @param row the row, for errors
+     * @param promptField the field the prompt came from
+     * @param prompt the prompt, text or messages
+     * @param completionField the field the completion came from
+     * @param completion the completion, of the prompt's kind
+     * @return the example
+     * @throws DatasetException naming the row and field when a part cannot be tokenized
+     */
+    public SftExample sft(DataRow row, String promptField, Content prompt, String completionField, Content completion) {
+        if (prompt instanceof Content.Messages messages) {
+            ChatTexts texts = renderChat(row, promptField, messages.messages(), false, List.of(completionField),
+                    List.of(messages(row, completionField, completion)));
+            long[] completionIds = completion(row, completionField, texts.completions().get(0));
+            return new SftExample(prompt(row, promptField, texts.prompt()), completionIds);
+        }
+        long[] completionIds = completion(row, completionField, text(row, completionField, completion));
+        return new SftExample(prompt(row, promptField, prompt.flatText()), completionIds);
     }
 
     /**
@@ -60,13 +121,13 @@ final class RowTokenizer {
      * @param text the prompt text (may be empty for an implicit prompt)
      * @return the ids, at least one
      */
-    long[] prompt(JsonlRow row, String field, String text) {
+    private long[] prompt(DataRow row, String field, String text) {
         long[] ids = require(row, field).encodePrompt(text);
         if (ids.length == 0) {
             throw row.error("field '" + field + "' gives no prompt tokens: the prompt is empty and the tokenizer adds"
                     + " no BOS token");
         }
-        RowFields.checkVocab(row, field, ids, vocabSize, " (an id from the tokenizer, which is larger than the model)");
+        TokenIds.checkVocab(row, field, ids, vocabSize, " (an id from the tokenizer, which is larger than the model)");
         return ids;
     }
 
@@ -78,7 +139,7 @@ final class RowTokenizer {
      * @param text the completion text
      * @return the ids, at least one
      */
-    long[] completion(JsonlRow row, String field, String text) {
+    private long[] completion(DataRow row, String field, String text) {
         if (text.isBlank()) {
             throw row.error("field '" + field + "' is an empty completion");
         }
@@ -88,7 +149,7 @@ final class RowTokenizer {
             throw row.error("field '" + field + "': the tokenizer has no EOS token to end the completion with");
         }
         long[] ids = t.encodeCompletion(text, appendEos);
-        RowFields.checkVocab(row, field, ids, vocabSize, " (an id from the tokenizer, which is larger than the model)");
+        TokenIds.checkVocab(row, field, ids, vocabSize, " (an id from the tokenizer, which is larger than the model)");
         return ids;
     }
 
@@ -105,7 +166,7 @@ final class RowTokenizer {
      * @param completions the completion messages of each field
      * @return the prompt text and one completion text per field
      */
-    ChatTexts renderChat(JsonlRow row, String promptField, List<ChatMessage> prompt, boolean continueFinalAssistant,
+    private ChatTexts renderChat(DataRow row, String promptField, List<ChatMessage> prompt, boolean continueFinalAssistant,
             List<String> fields, List<List<ChatMessage>> completions) {
         Tokenizer t = require(row, promptField);
         if (t.chatTemplate().isEmpty()) {
@@ -148,7 +209,7 @@ final class RowTokenizer {
         return false;
     }
 
-    private String renderPrompt(JsonlRow row, String field, List<ChatMessage> prompt, boolean continueFinalAssistant) {
+    private String renderPrompt(DataRow row, String field, List<ChatMessage> prompt, boolean continueFinalAssistant) {
         boolean continueLast = continueFinalAssistant && !prompt.isEmpty()
                 && "assistant".equals(prompt.get(prompt.size() - 1).role());
         if (!continueLast) {
@@ -164,21 +225,35 @@ final class RowTokenizer {
         return rendered.substring(0, at + last.length());
     }
 
-    private String render(JsonlRow row, String field, List<ChatMessage> messages, boolean addGenerationPrompt) {
+    private String render(DataRow row, String field, List<ChatMessage> messages, boolean addGenerationPrompt) {
         try {
             return tokenizer.applyChatTemplate(messages, addGenerationPrompt);
         } catch (ChatTemplateException e) {
-            throw new JsonlException(row.source(), row.lineNumber(),
+            throw new DatasetException(row.source(), row.line(),
                     "field '" + field + "': the chat template failed: " + e.getMessage(), e);
         }
     }
 
-    private Tokenizer require(JsonlRow row, String field) {
+    private Tokenizer require(DataRow row, String field) {
         if (tokenizer == null) {
             throw row.error("field '" + field + "' is text or chat messages, which need a tokenizer; pass one to the"
                     + " reader, or give token ids (the *_ids fields)");
         }
         return tokenizer;
+    }
+
+    private static List<ChatMessage> messages(DataRow row, String field, Content content) {
+        if (content instanceof Content.Messages messages) {
+            return messages.messages();
+        }
+        throw row.error("field '" + field + "' must be a list of messages like the row's other fields, found a string");
+    }
+
+    private static String text(DataRow row, String field, Content content) {
+        if (content instanceof Content.Text text) {
+            return text.text();
+        }
+        throw row.error("field '" + field + "' must be a string like the row's other fields, found a list of messages");
     }
 
     private static List<String> eosTexts(Tokenizer tokenizer) {
@@ -199,6 +274,6 @@ final class RowTokenizer {
      * @param prompt the prompt text
      * @param completions one completion text per completion field, in order
      */
-    record ChatTexts(String prompt, List<String> completions) {
+    private record ChatTexts(String prompt, List<String> completions) {
     }
 }

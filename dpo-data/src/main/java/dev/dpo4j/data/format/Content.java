@@ -1,4 +1,4 @@
-package dev.dpo4j.data;
+package dev.dpo4j.data.format;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -128,26 +128,39 @@ public sealed interface Content permits Content.Text, Content.Messages {
      */
     static Content fromJson(JsonNode node, String field) {
         if (node == null || node.isNull()) {
-            throw new IllegalArgumentException("'" + field + "' is missing");
+            throw new IllegalArgumentException("field '" + field + "' is missing");
         }
         if (node.isTextual()) {
             return new Text(node.asText());
         }
         if (!node.isArray()) {
-            throw new IllegalArgumentException("'" + field + "' must be a string or a list of messages, got "
-                    + node.getNodeType().name().toLowerCase());
+            throw new IllegalArgumentException("field '" + field + "' must be a string or a list of messages, found "
+                    + RowFields.kind(node));
+        }
+        if (node.isEmpty()) {
+            throw new IllegalArgumentException("field '" + field + "' is an empty list of messages");
         }
         List<ChatMessage> messages = new ArrayList<>(node.size());
         for (int i = 0; i < node.size(); i++) {
             JsonNode m = node.get(i);
-            JsonNode role = m.get("role");
-            JsonNode content = m.get("content");
-            if (!m.isObject() || role == null || !role.isTextual() || content == null || !content.isTextual()) {
-                throw new IllegalArgumentException("'" + field + "[" + i
-                        + "]' must be an object with string 'role' and 'content'");
+            String where = "field '" + field + "' message [" + i + "]";
+            if (!m.isObject()) {
+                throw new IllegalArgumentException(where + " must be an object with 'role' and 'content', found "
+                        + RowFields.kind(m));
             }
-            messages.add(new ChatMessage(role.asText(), content.asText()));
+            messages.add(new ChatMessage(messageText(where, m, "role"), messageText(where, m, "content")));
         }
         return new Messages(messages);
+    }
+
+    private static String messageText(String where, JsonNode message, String key) {
+        JsonNode value = message.get(key);
+        if (value == null || value.isNull()) {
+            throw new IllegalArgumentException(where + " has no '" + key + "'");
+        }
+        if (!value.isTextual()) {
+            throw new IllegalArgumentException(where + " '" + key + "' must be a string, found " + RowFields.kind(value));
+        }
+        return value.textValue();
     }
 }

@@ -1,4 +1,4 @@
-package dev.dpo4j.core.train.data;
+package dev.dpo4j.data.tokenize;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;

@@ -1,4 +1,4 @@
-package dev.dpo4j.core.train.data;
+package dev.dpo4j.data.tokenize;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

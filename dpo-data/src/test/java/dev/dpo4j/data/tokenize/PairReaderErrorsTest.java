@@ -1,11 +1,11 @@
-package dev.dpo4j.core.train.data;
+package dev.dpo4j.data.tokenize;
 
-import static dev.dpo4j.core.train.data.TestData.jsonl;
+import static dev.dpo4j.data.tokenize.TestData.jsonl;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.dpo4j.core.io.JsonlException;
+import dev.dpo4j.data.io.DatasetException;
 import dev.dpo4j.core.tokenizer.Tokenizer;
 import dev.dpo4j.core.train.PreferencePair;
 import java.nio.file.Path;
@@ -30,7 +30,7 @@ class PairReaderErrorsTest {
     /** Reads {@code good} then {@code bad} (line 2) and returns the message. */
     private String error(Tokenizer tokenizer, int vocabSize, String good, String bad) {
         Path file = jsonl(dir, "bad.jsonl", good, bad);
-        JsonlException e = assertThrows(JsonlException.class,
+        DatasetException e = assertThrows(DatasetException.class,
                 () -> new PairReader(tokenizer, vocabSize, Truncation.defaults()).read(file));
         assertEquals(file.toString(), e.source());
         assertEquals(2, e.line());
@@ -47,9 +47,8 @@ class PairReaderErrorsTest {
 
     @Test
     void missingField() {
-        assertEquals(at2("field 'rejected' is missing"), textError("{\"prompt\":\"Q\",\"chosen\":\"a\"}"));
-        assertEquals(at2("field 'chosen' is missing: a preference row needs 'chosen' and 'rejected' (text or chat"
-                + " messages, with an optional 'prompt'), or 'prompt_ids', 'chosen_ids' and 'rejected_ids'"),
+        assertEquals(at2("field 'rejected' is missing (columns: [prompt, chosen])"), textError("{\"prompt\":\"Q\",\"chosen\":\"a\"}"));
+        assertEquals(at2("field 'chosen' is missing (columns: [prompt, answer])"),
                 textError("{\"prompt\":\"Q\",\"answer\":\"a\"}"));
         assertEquals(at2("field 'rejected_ids' is missing"),
                 error(null, 10, GOOD_IDS, "{\"prompt_ids\":[1],\"chosen_ids\":[3]}"));
@@ -57,9 +56,10 @@ class PairReaderErrorsTest {
 
     @Test
     void wrongType() {
-        assertEquals(at2("field 'chosen' must be a string, found number 5"),
+        assertEquals(at2("field 'chosen' must be a string or a list of messages, found a number"),
                 textError("{\"prompt\":\"Q\",\"chosen\":5,\"rejected\":\"b\"}"));
-        assertEquals(at2("field 'chosen' must be a list of messages like the row's other fields, found a string"),
+        assertEquals(at2("field 'chosen' is a string but field 'rejected' is a list of messages; both must be strings"
+                + " or both lists of messages"),
                 textError("{\"prompt\":[" + USER + "],\"chosen\":\"a\",\"rejected\":[" + ANSWER + "]}"));
         assertEquals(at2("field 'chosen_ids' element [1] must be an integer, found number 1.5"),
                 error(null, 10, GOOD_IDS, "{\"prompt_ids\":[1],\"chosen_ids\":[3,1.5],\"rejected_ids\":[4]}"));
@@ -67,8 +67,8 @@ class PairReaderErrorsTest {
 
     @Test
     void emptyCompletion() {
-        assertEquals(at2("field 'chosen' is empty"), textError("{\"prompt\":\"Q\",\"chosen\":\"\",\"rejected\":\"b\"}"));
-        assertEquals(at2("field 'rejected' is empty"), textError("{\"prompt\":\"Q\",\"chosen\":\"a\",\"rejected\":\"  \"}"));
+        assertEquals(at2("field 'chosen' is an empty completion"), textError("{\"prompt\":\"Q\",\"chosen\":\"\",\"rejected\":\"b\"}"));
+        assertEquals(at2("field 'rejected' is an empty completion"), textError("{\"prompt\":\"Q\",\"chosen\":\"a\",\"rejected\":\"  \"}"));
         assertEquals(at2("field 'chosen_ids' is empty; it needs at least one token id"),
                 error(null, 10, GOOD_IDS, "{\"prompt_ids\":[1],\"chosen_ids\":[],\"rejected_ids\":[4]}"));
         // implicit prompt: the chosen dialogue ends where the answer should start

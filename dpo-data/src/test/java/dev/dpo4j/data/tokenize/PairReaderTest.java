@@ -1,9 +1,9 @@
-package dev.dpo4j.core.train.data;
+package dev.dpo4j.data.tokenize;
 
-import static dev.dpo4j.core.train.data.TestData.append;
-import static dev.dpo4j.core.train.data.TestData.concat;
-import static dev.dpo4j.core.train.data.TestData.count;
-import static dev.dpo4j.core.train.data.TestData.jsonl;
+import static dev.dpo4j.data.tokenize.TestData.append;
+import static dev.dpo4j.data.tokenize.TestData.concat;
+import static dev.dpo4j.data.tokenize.TestData.count;
+import static dev.dpo4j.data.tokenize.TestData.jsonl;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -12,8 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dpo4j.core.Fixtures;
-import dev.dpo4j.core.io.JsonlException;
-import dev.dpo4j.core.io.JsonlReader;
+import dev.dpo4j.data.io.DatasetException;
 import dev.dpo4j.core.tokenizer.ChatMessage;
 import dev.dpo4j.core.tokenizer.Tokenizer;
 import dev.dpo4j.core.train.PreferencePair;
@@ -21,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -217,19 +215,13 @@ class PairReaderTest {
         Tokenizer t = TestData.tinyLlama();
         Path gz = Fixtures.path("real/datasets/hh-rlhf/harmless-base-test.jsonl.gz");
         // line 87's chosen dialogue ends with "\n\nAssistant: " and nothing after it
-        try (JsonlReader reader = JsonlReader.of(new GZIPInputStream(Files.newInputStream(gz)), "hh.jsonl")) {
-            JsonlException e = assertThrows(JsonlException.class,
-                    () -> PairReader.of(t, Truncation.defaults()).read(reader));
-            assertEquals("hh.jsonl:87: field 'chosen' is an empty completion", e.getMessage());
-        }
-        ReadResult<PreferencePair> result;
-        try (JsonlReader reader = JsonlReader.of(new GZIPInputStream(Files.newInputStream(gz)), "hh.jsonl")) {
-            result = PairReader.of(t, Truncation.defaults()).skipBadRows(true).read(reader);
-        }
+        DatasetException e = assertThrows(DatasetException.class, () -> PairReader.of(t, Truncation.defaults()).read(gz));
+        assertEquals(gz + ":87: field 'chosen' is an empty completion", e.getMessage());
+        ReadResult<PreferencePair> result = PairReader.of(t, Truncation.defaults()).skipBadRows(true).read(gz);
         assertEquals(2312, result.rowsRead());
         // 4 rows have an empty chosen or rejected answer (counted independently with Python)
         assertEquals(4, result.bad());
-        assertEquals("hh.jsonl:87: field 'chosen' is an empty completion", result.badRows().get(0));
+        assertEquals(gz + ":87: field 'chosen' is an empty completion", result.badRows().get(0));
         assertEquals(0, result.dropped(), "max_prompt_length 512 < max_length 1024 always leaves room");
         for (PreferencePair pair : result.examples()) {
             // keep_end keeps a long prompt's last 512 tokens, losing its BOS as in TRL; a shorter one keeps it

@@ -1,14 +1,14 @@
-package dev.dpo4j.core.train.data;
+package dev.dpo4j.data.tokenize;
 
-import static dev.dpo4j.core.train.data.TestData.append;
-import static dev.dpo4j.core.train.data.TestData.concat;
-import static dev.dpo4j.core.train.data.TestData.count;
-import static dev.dpo4j.core.train.data.TestData.jsonl;
+import static dev.dpo4j.data.tokenize.TestData.append;
+import static dev.dpo4j.data.tokenize.TestData.concat;
+import static dev.dpo4j.data.tokenize.TestData.count;
+import static dev.dpo4j.data.tokenize.TestData.jsonl;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.dpo4j.core.io.JsonlException;
+import dev.dpo4j.data.io.DatasetException;
 import dev.dpo4j.core.tokenizer.ChatMessage;
 import dev.dpo4j.core.tokenizer.Tokenizer;
 import dev.dpo4j.core.train.SftExample;
@@ -92,7 +92,7 @@ class SftReaderTest {
 
     private String error(Tokenizer tokenizer, String bad) {
         Path file = jsonl(dir, "bad.jsonl", "{\"prompt_ids\":[1],\"completion_ids\":[2]}", bad);
-        JsonlException e = assertThrows(JsonlException.class, () -> new SftReader(tokenizer, 100, Truncation.defaults()).read(file));
+        DatasetException e = assertThrows(DatasetException.class, () -> new SftReader(tokenizer, 100, Truncation.defaults()).read(file));
         return e.getMessage().substring(file.toString().length());
     }
 
@@ -107,7 +107,7 @@ class SftReaderTest {
         assertEquals(":2: field 'messages' message [1] has no 'role'",
                 error(smol, "{\"messages\":[" + USER + ",{\"content\":\"x\"}]}"));
         assertEquals(":2: field 'completion' is missing", error(smol, "{\"prompt\":\"Q\"}"));
-        assertEquals(":2: field 'completion' is empty", error(smol, "{\"prompt\":\"Q\",\"completion\":\"\"}"));
+        assertEquals(":2: field 'completion' is an empty completion", error(smol, "{\"prompt\":\"Q\",\"completion\":\"\"}"));
         assertEquals(":2: field 'completion_ids' token [0] = 100 is outside the vocabulary [0, 100)",
                 error(null, "{\"prompt_ids\":[1],\"completion_ids\":[100]}"));
         assertEquals(":2: field 'messages' is missing: an SFT row needs 'messages', or 'prompt' and 'completion',"

@@ -1,17 +1,20 @@
-package dev.dpo4j.core.train.data;
+package dev.dpo4j.data.tokenize;
 
-import dev.dpo4j.core.io.JsonlReader;
-import dev.dpo4j.core.io.JsonlRow;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.dpo4j.core.tokenizer.ChatMessage;
 import dev.dpo4j.core.tokenizer.Tokenizer;
 import dev.dpo4j.core.train.SftExample;
-import java.io.IOException;
+import dev.dpo4j.data.format.Content;
+import dev.dpo4j.data.io.DataRow;
+import dev.dpo4j.data.io.Dataset;
+import dev.dpo4j.data.io.Datasets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * Reads a JSON Lines file of supervised fine-tuning rows in TRL's dataset formats into tokenized,
+ * Reads supervised fine-tuning rows in TRL's dataset formats, from any dataset {@code data prepare} reads
+ * (JSONL, JSON, CSV, Parquet, folders, {@code .gz}, Hub datasets; see {@link Datasets}), into tokenized,
  * truncated {@link SftExample}s (prompt, and the completion the loss covers).
  *
  * <p>Accepted rows (other fields are ignored):
@@ -24,11 +27,11 @@ import java.util.Objects;
  *       to and including that message, minus the prompt text, so it ends as the template ends the turn.
  *       Messages after the last assistant message are an error (they would be lost).</li>
  *   <li><b>prompt-completion</b> {@code {"prompt": str, "completion": str}} (or both as message lists,
- *       TRL's conversational prompt-completion): encoded as {@link PairReader} encodes a prompt and a
+ *       TRL's conversational prompt-completion): encoded as {@link ExampleTokenizer} encodes a prompt and a
  *       completion, EOS appended unless the completion already ends with an EOS-like token.</li>
  * </ul>
  *
- * <p>A bad row stops the read with a {@link dev.dpo4j.core.io.JsonlException} whose message is
+ * <p>A bad row stops the read with a {@link dev.dpo4j.data.io.DatasetException} whose message is
  * {@code "file:line: field 'name' problem"}; an example whose prompt alone fills {@code max_length} is
  * dropped and reported in {@link ReadResult#droppedRows()} (see {@link Truncation#apply(SftExample)}).
  * With {@link #skipBadRows(boolean) skipBadRows(true)} bad rows are recorded in
@@ -42,7 +45,7 @@ public final class SftReader {
     private static final String PROMPT_IDS = "prompt_ids";
     private static final String COMPLETION_IDS = "completion_ids";
 
-    private final RowTokenizer encoder;
+    private final ExampleTokenizer encoder;
     private final int vocabSize;
     private final Truncation truncation;
     private final boolean skipBadRows;
@@ -55,16 +58,11 @@ public final class SftReader {
      * @param truncation the length limits
      */
     public SftReader(Tokenizer tokenizer, int vocabSize, Truncation truncation) {
-        if (vocabSize < 0) {
-            throw new IllegalArgumentException("vocabSize must be >= 0 (0 = unknown), got " + vocabSize);
-        }
-        this.encoder = new RowTokenizer(tokenizer, vocabSize);
-        this.vocabSize = vocabSize;
-        this.truncation = Objects.requireNonNull(truncation, "truncation");
-        this.skipBadRows = false;
+        this(new ExampleTokenizer(tokenizer, vocabSize), vocabSize, Objects.requireNonNull(truncation, "truncation"),
+                false);
     }
 
-    private SftReader(RowTokenizer encoder, int vocabSize, Truncation truncation, boolean skipBadRows) {
+    private SftReader(ExampleTokenizer encoder, int vocabSize, Truncation truncation, boolean skipBadRows) {
         this.encoder = encoder;
         this.vocabSize = vocabSize;
         this.truncation = truncation;
@@ -83,29 +81,27 @@ public final class SftReader {
     }
 
     /**
-     * Reads a whole file.
+     * Reads a whole file or folder.
      *
-     * @param file the JSONL file; its name as given appears in error messages
+     * @param path a dataset file or folder ({@link Datasets#open(Path)}); its name as given appears in errors
      * @return the examples kept and the rows not kept
-     * @throws IOException if the file cannot be opened
-     * @throws dev.dpo4j.core.io.JsonlException at the first bad row, unless skipping bad rows
+     * @throws dev.dpo4j.data.io.DatasetException when the path cannot be read, and at the first bad row
+     *     unless skipping bad rows
      */
-    public ReadResult<SftExample> read(Path file) throws IOException {
-        try (JsonlReader reader = JsonlReader.open(file)) {
-            return read(reader);
-        }
+    public ReadResult<SftExample> read(Path path) {
+        return read(Datasets.open(path));
     }
 
     /**
-     * Reads every row of an open reader.
+     * Reads every row of a dataset.
      *
-     * @param reader the rows; the caller closes it
+     * @param dataset the rows
      * @return the examples kept and the rows not kept
-     * @throws dev.dpo4j.core.io.JsonlException at the first bad row, unless skipping bad rows
+     * @throws dev.dpo4j.data.io.DatasetException at the first bad row, unless skipping bad rows
      */
-    public ReadResult<SftExample> read(JsonlReader reader) {
-        return RowLoop.read(reader, this::toExample, truncation::apply, e -> e.promptIds().length, truncation.maxLength(),
-                skipBadRows);
+    public ReadResult<SftExample> read(Dataset dataset) {
+        return RowLoop.read(dataset, this::toExample, truncation::apply, e -> e.promptIds().length,
+                truncation.maxLength(), skipBadRows);
     }
 
     /**
@@ -125,29 +121,24 @@ public final class SftReader {
      *
      * @param row the row
      * @return the example
-     * @throws dev.dpo4j.core.io.JsonlException if the row is bad
+     * @throws dev.dpo4j.data.io.DatasetException if the row is bad
      */
-    public SftExample toExample(JsonlRow row) {
-        if (RowFields.hasAny(row, PROMPT_IDS, COMPLETION_IDS)) {
-            return new SftExample(RowFields.ids(row, PROMPT_IDS, vocabSize), RowFields.ids(row, COMPLETION_IDS, vocabSize));
+    public SftExample toExample(DataRow row) {
+        if (TokenIds.hasAny(row, PROMPT_IDS, COMPLETION_IDS)) {
+            return new SftExample(TokenIds.read(row, PROMPT_IDS, vocabSize), TokenIds.read(row, COMPLETION_IDS, vocabSize));
         }
-        if (row.value().has(MESSAGES)) {
+        if (row.get(MESSAGES) != null) {
             return fromMessages(row);
         }
-        if (!RowFields.hasAny(row, PROMPT, COMPLETION)) {
+        if (!TokenIds.hasAny(row, PROMPT, COMPLETION)) {
             throw row.error("field 'messages' is missing: an SFT row needs 'messages', or 'prompt' and 'completion',"
                     + " or 'prompt_ids' and 'completion_ids'");
         }
-        if (RowFields.isList(row, PROMPT)) {
-            return chat(row, PROMPT, RowFields.messages(row, PROMPT), COMPLETION, RowFields.messages(row, COMPLETION));
-        }
-        String prompt = row.requireText(PROMPT);
-        long[] completion = encoder.completion(row, COMPLETION, RowFields.nonBlankText(row, COMPLETION));
-        return new SftExample(encoder.prompt(row, PROMPT, prompt), completion);
+        return encoder.sft(row, PROMPT, content(row, PROMPT), COMPLETION, content(row, COMPLETION));
     }
 
-    private SftExample fromMessages(JsonlRow row) {
-        List<ChatMessage> messages = RowFields.messages(row, MESSAGES);
+    private SftExample fromMessages(DataRow row) {
+        List<ChatMessage> messages = messages(row, MESSAGES);
         int last = messages.size() - 1;
         while (last >= 0 && !"assistant".equals(messages.get(last).role())) {
             last--;
@@ -159,14 +150,26 @@ public final class SftReader {
             throw row.error("field 'messages' continues after its last assistant message (message [" + last
                     + "]); an SFT conversation must end with the assistant's answer");
         }
-        return chat(row, MESSAGES, messages.subList(0, last), MESSAGES, List.of(messages.get(last)));
+        return encoder.sft(row, MESSAGES, Content.messages(messages.subList(0, last)), MESSAGES,
+                Content.messages(List.of(messages.get(last))));
     }
 
-    private SftExample chat(JsonlRow row, String promptField, List<ChatMessage> prompt, String completionField,
-            List<ChatMessage> completion) {
-        RowTokenizer.ChatTexts texts = encoder.renderChat(row, promptField, prompt, false,
-                List.of(completionField), List.of(completion));
-        long[] completionIds = encoder.completion(row, completionField, texts.completions().get(0));
-        return new SftExample(encoder.prompt(row, promptField, texts.prompt()), completionIds);
+    private static List<ChatMessage> messages(DataRow row, String field) {
+        if (content(row, field) instanceof Content.Messages messages && !messages.messages().isEmpty()) {
+            return messages.messages();
+        }
+        throw row.error("field '" + field + "' must be a non-empty list of {\"role\", \"content\"} messages");
+    }
+
+    private static Content content(DataRow row, String field) {
+        JsonNode node = row.get(field);
+        if (node == null) {
+            throw row.error("field '" + field + "' is " + (row.value().has(field) ? "null" : "missing"));
+        }
+        try {
+            return Content.fromJson(node, field);
+        } catch (IllegalArgumentException e) {
+            throw row.error(e.getMessage());
+        }
     }
 }

@@ -1,4 +1,4 @@
-package dev.dpo4j.core.train.data;
+package dev.dpo4j.data.tokenize;
 
 import dev.dpo4j.core.Fixtures;
 import dev.dpo4j.core.tokenizer.Tokenizer;
@@ -15,7 +15,7 @@ import java.util.stream.LongStream;
  * Shared helpers for the data tests: the real tokenizers under {@code fixtures/real} (loaded once, a
  * skip where absent) and small JSONL files.
  */
-final class TestData {
+public final class TestData {
 
     private static final Map<String, Tokenizer> LOADED = new HashMap<>();
 
@@ -23,17 +23,17 @@ final class TestData {
     }
 
     /** TinyLlama-1.1B-Chat: SentencePiece, 32000 tokens, adds BOS {@code <s>}=1, EOS {@code </s>}=2, Zephyr-style template. */
-    static Tokenizer tinyLlama() {
+    public static Tokenizer tinyLlama() {
         return load("real/tokenizers/TinyLlama-1.1B-Chat-v1.0");
     }
 
     /** SmolLM2-135M: byte-level BPE, 49152 tokens, ChatML template, {@code <|im_start|>}=1, EOS {@code <|im_end|>}=2. */
-    static Tokenizer smolLm2() {
+    public static Tokenizer smolLm2() {
         return load("real/tokenizers/SmolLM2-135M");
     }
 
     /** stories260K: a 512-token Llama tokenizer (BOS 1, EOS 2) without a chat template. */
-    static Tokenizer stories() {
+    public static Tokenizer stories() {
         return load("real/models/stories260K");
     }
 
@@ -50,7 +50,7 @@ final class TestData {
      * @param lines the JSON lines
      * @return the file
      */
-    static Path jsonl(Path dir, String name, String... lines) {
+    public static Path jsonl(Path dir, String name, String... lines) {
         Path file = dir.resolve(name);
         try {
             Files.writeString(file, String.join("\n", lines) + "\n", StandardCharsets.UTF_8);

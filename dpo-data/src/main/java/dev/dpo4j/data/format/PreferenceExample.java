@@ -1,4 +1,4 @@
-package dev.dpo4j.data;
+package dev.dpo4j.data.format;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
