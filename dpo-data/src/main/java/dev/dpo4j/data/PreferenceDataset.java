@@ -1,13 +1,14 @@
 package dev.dpo4j.data;
 
-import dev.dpo4j.data.format.PreferenceExample;
+import dev.dpo4j.core.io.AtomicFiles;
 import dev.dpo4j.core.io.JsonlWriter;
 import dev.dpo4j.core.tokenizer.Tokenizer;
-import dev.dpo4j.data.tokenize.ExampleTokenizer;
+import dev.dpo4j.data.format.PreferenceExample;
 import dev.dpo4j.data.format.PreferenceFormat;
 import dev.dpo4j.data.io.DataRow;
 import dev.dpo4j.data.io.Dataset;
 import dev.dpo4j.data.io.DatasetException;
+import dev.dpo4j.data.tokenize.ExampleTokenizer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -139,58 +140,20 @@ public final class PreferenceDataset {
         if (valid != null && train.toAbsolutePath().normalize().equals(valid.toAbsolutePath().normalize())) {
             throw new IllegalArgumentException("train and valid must be different files, both are " + train);
         }
-        Path trainTmp = temporaryBeside(train);
-        Path validTmp = valid == null ? null : temporaryBeside(valid);
-        DatasetStats stats;
-        try (JsonlWriter t = JsonlWriter.create(trainTmp);
-                JsonlWriter v = validTmp == null ? null : JsonlWriter.create(validTmp)) {
-            stats = process(e -> t.write(e.toJson()), e -> v.write(e.toJson()));
+        try (AtomicFiles.Staged t = AtomicFiles.stage(train);
+                AtomicFiles.Staged v = valid == null ? null : AtomicFiles.stage(valid)) {
+            DatasetStats stats;
+            try (JsonlWriter trainRows = JsonlWriter.create(t.path());
+                    JsonlWriter validRows = v == null ? null : JsonlWriter.create(v.path())) {
+                stats = process(e -> trainRows.write(e.toJson()), e -> validRows.write(e.toJson()));
+            }
+            t.commit();
+            if (v != null) {
+                v.commit();
+            }
+            return stats;
         } catch (IOException e) {
-            deleteQuietly(trainTmp, validTmp);
             throw new UncheckedIOException("Cannot write " + train + ": " + e.getMessage(), e);
-        } catch (RuntimeException | Error e) {
-            deleteQuietly(trainTmp, validTmp);
-            throw e;
-        }
-        moveIntoPlace(trainTmp, train);
-        if (valid != null) {
-            moveIntoPlace(validTmp, valid);
-        }
-        return stats;
-    }
-
-    private static Path temporaryBeside(Path target) {
-        try {
-            Path parent = target.toAbsolutePath().getParent();
-            Files.createDirectories(parent);
-            return Files.createTempFile(parent, target.getFileName().toString() + ".", ".tmp");
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot create a temporary file beside " + target + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void moveIntoPlace(Path from, Path to) {
-        try {
-            try {
-                Files.move(from, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (IOException e) {
-            deleteQuietly(from, null);
-            throw new UncheckedIOException("Cannot move " + from + " to " + to + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void deleteQuietly(Path a, Path b) {
-        for (Path p : new Path[] {a, b}) {
-            if (p != null) {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // the original failure is what the caller needs to see
-                }
-            }
         }
     }
 

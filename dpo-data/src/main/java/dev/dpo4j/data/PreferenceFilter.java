@@ -1,8 +1,8 @@
 package dev.dpo4j.data;
 
-import dev.dpo4j.data.format.PreferenceExample;
-import dev.dpo4j.data.format.Content;
 import dev.dpo4j.core.train.PreferencePair;
+import dev.dpo4j.data.format.Content;
+import dev.dpo4j.data.format.PreferenceExample;
 import dev.dpo4j.data.io.DataRow;
 import dev.dpo4j.data.tokenize.ExampleTokenizer;
 import java.nio.ByteBuffer;

@@ -1,6 +1,5 @@
 package dev.dpo4j.data;
 
-import dev.dpo4j.data.format.PreferenceExample;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dpo4j.core.Fixtures;
 import dev.dpo4j.core.tokenizer.Tokenizer;
 import dev.dpo4j.data.format.HhRlhfFormat;
+import dev.dpo4j.data.format.PreferenceExample;
 import dev.dpo4j.data.io.DataRow;
 import dev.dpo4j.data.io.Dataset;
 import dev.dpo4j.data.io.DatasetException;

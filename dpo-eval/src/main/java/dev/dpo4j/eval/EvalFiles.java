@@ -43,7 +43,18 @@ public record EvalFiles(Path dir) {
      * @return {@code pairwise/<a>__vs__<b>.jsonl}: both orders' verdicts per item
      */
     public Path pairwise(String a, String b) {
-        return dir.resolve("pairwise").resolve(new EvalSettings.Pair(a, b).key() + ".jsonl");
+        return dir.resolve("pairwise").resolve(pairKey(a, b) + ".jsonl");
+    }
+
+    /**
+     * A pair's name, in its journal's file name and in the report.
+     *
+     * @param a the first contender of the pair
+     * @param b the second contender
+     * @return {@code <a>__vs__<b>}
+     */
+    public static String pairKey(String a, String b) {
+        return a + "__vs__" + b;
     }
 
     /** @return {@code eval.json}: the settings that decide the requests, checked on a rerun */

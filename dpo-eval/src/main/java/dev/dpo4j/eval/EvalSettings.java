@@ -45,7 +45,7 @@ record EvalSettings(EvalFiles files, List<Contender> contenders, ChatModel judge
     record Pair(String a, String b) {
         /** @return {@code <a>__vs__<b>}, the pair's name in its journal's file name and in the report */
         String key() {
-            return a + "__vs__" + b;
+            return EvalFiles.pairKey(a, b);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.dpo4j.eval;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dpo4j.core.io.JsonlJournal;
+import dev.dpo4j.core.util.FatalStop;
 import dev.dpo4j.core.util.ProgressBar;
 import java.io.PrintStream;
 import java.util.List;
@@ -12,7 +13,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -65,7 +65,6 @@ final class StageRunner<T> {
      */
     Map<String, Journaled<T>> run(List<Task<T>> tasks, JsonlJournal journal, int threads, int reused) {
         Map<String, Journaled<T>> done = new ConcurrentHashMap<>();
-        AtomicReference<Throwable> fatal = new AtomicReference<>();
         AtomicInteger failed = new AtomicInteger();
         ProgressBar bar = progressOut == null || tasks.isEmpty() ? null
                 : new ProgressBar(label, tasks.size(), unit, progressOut);
@@ -75,10 +74,11 @@ final class StageRunner<T> {
                     t.setDaemon(true);
                     return t;
                 });
+        FatalStop fatal = new FatalStop(journal::close, pool::shutdownNow);
         try (journal) {
             for (Task<T> task : tasks) {
                 try {
-                    pool.execute(() -> send(task, journal, done, fatal, failed, bar, reused, pool));
+                    pool.execute(() -> send(task, journal, done, fatal, failed, bar, reused));
                 } catch (RejectedExecutionException e) {
                     break;
                 }
@@ -92,22 +92,13 @@ final class StageRunner<T> {
                 bar.close();
             }
         }
-        Throwable cause = fatal.get();
-        if (cause instanceof Error e) {
-            throw e;
-        }
-        if (cause instanceof RuntimeException r) {
-            throw r;
-        }
-        if (cause != null) {
-            throw new IllegalStateException("the " + label + " stage failed: " + cause, cause);
-        }
+        fatal.rethrow("the " + label + " stage");
         return done;
     }
 
     private void send(Task<T> task, JsonlJournal journal, Map<String, Journaled<T>> done,
-            AtomicReference<Throwable> fatal, AtomicInteger failed, ProgressBar bar, int reused, ExecutorService pool) {
-        if (fatal.get() != null) {
+            FatalStop fatal, AtomicInteger failed, ProgressBar bar, int reused) {
+        if (fatal.stopped()) {
             return;
         }
         try {
@@ -117,7 +108,7 @@ final class StageRunner<T> {
             } catch (RuntimeException e) {
                 entry = new Journaled<>(task.key(), null, Failure.of(e));
             }
-            if (fatal.get() != null) {
+            if (fatal.stopped()) {
                 return;
             }
             journal.append(entry.toJson(keyField, json));
@@ -130,18 +121,15 @@ final class StageRunner<T> {
                 bar.step(1);
             }
         } catch (Throwable t) {
-            if (fatal.compareAndSet(null, t)) {
-                journal.close();
-                pool.shutdownNow();
-            }
+            fatal.stop(t);
         }
     }
 
     /** Waits for the pool; after a fatal failure, at most 30 s more for requests that ignore interrupts. */
-    private static void awaitTermination(ExecutorService pool, AtomicReference<Throwable> fatal) {
+    private static void awaitTermination(ExecutorService pool, FatalStop fatal) {
         try {
             while (!pool.awaitTermination(100, TimeUnit.MILLISECONDS)) {
-                if (fatal.get() != null) {
+                if (fatal.stopped()) {
                     pool.shutdownNow();
                     pool.awaitTermination(30, TimeUnit.SECONDS);
                     return;
@@ -149,7 +137,7 @@ final class StageRunner<T> {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            fatal.compareAndSet(null, e);
+            fatal.stop(e);
             pool.shutdownNow();
         }
     }

@@ -1,12 +1,11 @@
 package dev.dpo4j.core.chat;
 
+import dev.dpo4j.core.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -110,27 +109,10 @@ public final class ResponseCache {
      */
     public void put(String key, ChatResponse response) {
         Path file = path(key);
-        Path temp = null;
         try {
-            Files.createDirectories(file.getParent());
-            temp = Files.createTempFile(file.getParent(), key + ".", ".tmp");
-            Files.write(temp, ChatJson.bytes(ChatJson.responseJson(response)));
-            try {
-                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-            temp = null;
+            AtomicFiles.write(file, ChatJson.bytes(ChatJson.responseJson(response)));
         } catch (IOException e) {
             LOG.warn("Cannot write chat cache file {}: {}", file, e.toString());
-        } finally {
-            if (temp != null) {
-                try {
-                    Files.deleteIfExists(temp);
-                } catch (IOException e) {
-                    LOG.debug("Cannot delete temporary cache file {}", temp, e);
-                }
-            }
         }
     }
 

@@ -1,14 +1,13 @@
 package dev.dpo4j.core.hub;
 
+import dev.dpo4j.core.io.AtomicFiles;
 import dev.dpo4j.core.util.ProgressBar;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -228,11 +227,7 @@ final class BlobDownloader {
                         + " but the downloaded bytes hash to " + actual + "; the corrupt file was deleted, run again");
             }
         }
-        try {
-            Files.move(partial, blob, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(partial, blob, StandardCopyOption.REPLACE_EXISTING);
-        }
+        AtomicFiles.move(partial, blob);
     }
 
     /** Returns the lower-case hex sha256 of a file. */

@@ -1,5 +1,6 @@
 package dev.dpo4j.core.hub;
 
+import dev.dpo4j.core.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
@@ -187,10 +188,7 @@ public final class HubCache {
         }
         Path refFile = refPath(type, ref.repoId(), ref.revision());
         try {
-            Files.createDirectories(refFile.getParent());
-            Path tmp = Files.createTempFile(refFile.getParent(), ".ref", ".tmp");
-            Files.writeString(tmp, commit, StandardCharsets.UTF_8);
-            Files.move(tmp, refFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.writeString(refFile, commit);
         } catch (IOException e) {
             throw new HubException(HubException.Kind.IO, "cannot write cache ref " + refFile + ": " + e.getMessage(), e);
         }

@@ -61,7 +61,7 @@ public final class LoraLayer implements Linear.Adapter {
             return null;
         }
         NDArray in = x;
-        if (dropout > 0 && owner.training()) {
+        if (dropout > 0 && owner.isTraining()) {
             in = Dropout.dropout(x, dropout, true).singletonOrThrow();
         }
         // float32 masters cast to the activations' type for the forward (autograd returns float32

@@ -4,10 +4,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import dev.dpo4j.core.engine.Autograd;
 import dev.dpo4j.core.model.DecoderModel;
 import dev.dpo4j.core.model.Linear;
 import dev.dpo4j.core.model.WeightNames;
-import dev.dpo4j.core.train.Autograd;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -221,17 +221,28 @@ public final class LoraModel implements AutoCloseable {
     }
 
     /** Whether dropout is active (training forwards). */
-    public boolean training() {
+    public boolean isTraining() {
         return training;
     }
 
     /**
-     * Switches dropout on (training) or off (evaluation, reference, generation).
+     * Switches dropout on until the returned scope closes: the forwards (and the recomputations of their
+     * backward) inside it are training forwards; outside, evaluation, reference and generation forwards
+     * run without dropout.
      *
-     * @param training the mode
+     * @return a scope restoring the previous mode on close
      */
-    public void setTraining(boolean training) {
-        this.training = training;
+    public Training training() {
+        boolean previous = training;
+        training = true;
+        return () -> training = previous;
+    }
+
+    /** A scope with dropout switched on; closing it restores the previous mode. */
+    @FunctionalInterface
+    public interface Training extends AutoCloseable {
+        @Override
+        void close();
     }
 
     /**

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.dpo4j.core.io.AtomicFiles;
 import dev.dpo4j.core.model.ModelConfig;
 import dev.dpo4j.core.model.WeightNames;
 import dev.dpo4j.core.safetensors.SafetensorsCheckpoint;
@@ -18,7 +19,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -184,8 +184,8 @@ public final class MergedExport {
         try (SafetensorsCheckpoint ckpt = SafetensorsCheckpoint.open(baseDir)) {
             long largest = checkUpdates(ckpt, updates, baseDir);
             List<List<String>> shards = planShards(ckpt, maxShardBytes);
-            Path temp = PeftAdapters.tempSibling(target);
-            try {
+            try (AtomicFiles.Staged staged = AtomicFiles.stageDirectory(target)) {
+                Path temp = staged.path();
                 List<String> written = new ArrayList<>();
                 Map<String, String> weightMap = new TreeMap<>();
                 long totalBytes;
@@ -210,14 +210,9 @@ public final class MergedExport {
                         written.add(file);
                     }
                 }
-                if (Files.exists(target)) {
-                    Files.delete(target); // an empty folder, checked above
-                }
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+                staged.commit(); // the target is absent or an empty folder, checked above
                 List<Path> files = written.stream().map(target::resolve).toList();
                 return new Result(target, files, updates.size(), ckpt.names().size() - updates.size(), totalBytes);
-            } finally {
-                PeftAdapters.deleteTree(temp);
             }
         }
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dpo4j.core.io.AtomicFiles;
 import dev.dpo4j.core.model.DecoderModel;
 import dev.dpo4j.core.model.Linear;
 import dev.dpo4j.core.safetensors.DType;
@@ -13,23 +14,17 @@ import dev.dpo4j.core.safetensors.SafetensorsCheckpoint;
 import dev.dpo4j.core.safetensors.SafetensorsWriter;
 import dev.dpo4j.core.safetensors.WritableTensor;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.stream.Stream;
 
 /**
  * Reads and writes LoRA adapters in PEFT's folder layout, so an adapter trained here loads in PEFT
@@ -180,18 +175,15 @@ public final class PeftAdapters {
         if (Files.exists(target) && !Files.isDirectory(target)) {
             throw new IOException(target + ": exists and is not a folder; cannot write an adapter there");
         }
-        Path temp = tempSibling(target);
-        try {
-            SafetensorsWriter.write(temp.resolve(WEIGHTS_FILE), tensors, SafetensorsWriter.PT_METADATA);
-            Files.write(temp.resolve(CONFIG_FILE), config);
+        try (AtomicFiles.Staged temp = AtomicFiles.stageDirectory(target)) {
+            SafetensorsWriter.write(temp.path().resolve(WEIGHTS_FILE), tensors, SafetensorsWriter.PT_METADATA);
+            Files.write(temp.path().resolve(CONFIG_FILE), config);
             if (!Files.exists(target)) {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+                temp.commit();
                 return;
             }
-            moveReplacing(temp.resolve(WEIGHTS_FILE), target.resolve(WEIGHTS_FILE));
-            moveReplacing(temp.resolve(CONFIG_FILE), target.resolve(CONFIG_FILE));
-        } finally {
-            deleteTree(temp);
+            AtomicFiles.move(temp.path().resolve(WEIGHTS_FILE), target.resolve(WEIGHTS_FILE));
+            AtomicFiles.move(temp.path().resolve(CONFIG_FILE), target.resolve(CONFIG_FILE));
         }
     }
 
@@ -377,55 +369,5 @@ public final class PeftAdapters {
             throw new IllegalArgumentException(file + ": field '" + field + "' must be a number, got " + v);
         }
         return v.asDouble();
-    }
-
-    private static void moveReplacing(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-        }
-    }
-
-    /**
-     * Creates an empty hidden folder beside {@code target} (same file system, so it can be renamed onto
-     * it), with the default permissions a new folder gets, unlike {@code Files.createTempDirectory}'s
-     * owner-only ones, which would otherwise stick to the renamed result.
-     *
-     * @param target the folder the temporary one will become
-     * @return the new folder
-     * @throws IOException if it cannot be created
-     */
-    static Path tempSibling(Path target) throws IOException {
-        Path parent = target.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        for (int attempt = 0; ; attempt++) {
-            Path temp = parent.resolve("." + target.getFileName() + ".tmp-"
-                    + Long.toHexString(ThreadLocalRandom.current().nextLong()));
-            try {
-                return Files.createDirectory(temp);
-            } catch (FileAlreadyExistsException e) {
-                if (attempt >= 10) {
-                    throw e;
-                }
-            }
-        }
-    }
-
-    /**
-     * Deletes a folder and everything under it, if it exists.
-     *
-     * @param dir the folder
-     * @throws IOException if a file cannot be deleted
-     */
-    static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

@@ -1,5 +1,7 @@
 package dev.dpo4j.core.optim;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -55,6 +57,21 @@ public enum LrSchedulerType {
             }
         }
         throw new IllegalArgumentException("lr_scheduler_type: unsupported value '" + name
-                + "'; valid: constant, constant_with_warmup, linear, cosine");
+                + "'; valid: " + String.join(", ", names()));
+    }
+
+    /**
+     * Every name {@link #fromName} takes, transformers' {@code constant_with_warmup} included (the same
+     * schedule as {@code constant} here, since warmup is its own setting).
+     *
+     * @return the names
+     */
+    public static List<String> names() {
+        List<String> names = new ArrayList<>();
+        for (LrSchedulerType type : values()) {
+            names.add(type.hfName);
+        }
+        names.add(1, "constant_with_warmup");
+        return List.copyOf(names);
     }
 }

@@ -21,14 +21,12 @@ import java.util.stream.IntStream;
  *
  * <p>Rows are grouped by length into batches, right-padded (padding sits after every real token, so
  * the causal mask already hides it), and only the completion positions go through the LM head and the
- * log-softmax, which keeps the (tokens, V) logits small. Letters: B rows, T padded length, H hidden,
+ * log-softmax: {@link TokenLogps}, the same bounded head training's log-probs use, in inference mode. Letters: B rows, T padded length, H hidden,
  * C completion tokens of a batch, V vocab.
  */
 public final class LogProbScorer {
-    /** Completion positions per LM-head call: bounds the (rows, V) logits to 512·V floats. */
-    private static final int HEAD_CHUNK = 512;
-
     private final DecoderModel model;
+    private final TokenLogps head;
 
     /**
      * Creates a scorer.
@@ -37,6 +35,7 @@ public final class LogProbScorer {
      */
     public LogProbScorer(DecoderModel model) {
         this.model = model;
+        this.head = new TokenLogps(model);
     }
 
     /**
@@ -121,19 +120,8 @@ public final class LogProbScorer {
             } else {
                 NDArray states = pieces.size() == 1 ? pieces.head() : NDArrays.concat(pieces, 0); // (C, H)
                 long[] targetIds = targets.stream().mapToLong(Long::longValue).toArray();
-                logprobs = new float[targetIds.length];
-                // The LM head and log-softmax run on chunks of rows so (rows, V) stays bounded.
-                for (int from = 0; from < targetIds.length; from += HEAD_CHUNK) {
-                    int to = Math.min(targetIds.length, from + HEAD_CHUNK);
-                    try (NDScope chunkScope = new NDScope()) {
-                        chunkScope.suppressNotUsedWarning();
-                        NDArray logSoftmax = model.logits(states.get(new NDIndex("{}:{}", from, to))).logSoftmax(-1);
-                        NDArray target = manager.create(Arrays.copyOfRange(targetIds, from, to),
-                                new Shape(to - from, 1));
-                        float[] chunk = logSoftmax.gather(target, 1).toFloatArray(); // (rows)
-                        System.arraycopy(chunk, 0, logprobs, from, chunk.length);
-                    }
-                }
+                NDArray target = manager.create(targetIds, new Shape(targetIds.length, 1)); // (C, 1)
+                logprobs = head.forward(states, target).logps().toFloatArray(); // (C)
             }
         }
         List<CompletionScore> scores = new ArrayList<>();

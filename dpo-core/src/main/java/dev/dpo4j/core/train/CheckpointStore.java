@@ -3,6 +3,7 @@ package dev.dpo4j.core.train;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dpo4j.core.io.AtomicFiles;
 import dev.dpo4j.core.lora.LoraModel;
 import dev.dpo4j.core.lora.PeftAdapters;
 import dev.dpo4j.core.optim.Optimizer;
@@ -12,7 +13,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
@@ -62,16 +62,14 @@ public final class CheckpointStore {
      */
     public Path save(int step, LoraModel lora, Optimizer optimizer, ObjectNode state, String baseModel) {
         Path target = runDir.resolve("checkpoint-" + step);
-        Path temp = runDir.resolve(".checkpoint-" + step + ".tmp");
-        try {
-            deleteTree(temp);
+        try (AtomicFiles.Staged staged = AtomicFiles.stageDirectory(target)) {
+            Path temp = staged.path();
             PeftAdapters.save(lora, temp, baseModel);
             OptimizerStates.write(temp.resolve(OPTIMIZER_FILE), optimizer.state());
             ObjectNode s = state.deepCopy();
             s.put("global_step", step);
             Files.write(temp.resolve(STATE_FILE), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(s));
-            deleteTree(target);
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+            staged.commit();
             return target;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write checkpoint " + target + ": " + e.getMessage(), e);
@@ -111,16 +109,5 @@ public final class CheckpointStore {
     private static int stepOf(Path p) {
         Matcher m = NAME.matcher(p.getFileName().toString());
         return m.matches() ? Integer.parseInt(m.group(1)) : -1;
-    }
-
-    static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

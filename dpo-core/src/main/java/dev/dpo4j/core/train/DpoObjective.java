@@ -2,6 +2,7 @@ package dev.dpo4j.core.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.dpo4j.core.engine.Autograd;
 import dev.dpo4j.core.lora.LoraModel;
 import dev.dpo4j.core.loss.LossResult;
 import dev.dpo4j.core.loss.PreferenceLogps;
@@ -160,13 +161,13 @@ public final class DpoObjective implements Objective<PreferencePair> {
             throw new IllegalStateException("beforePass was not called for this micro-batch");
         }
         for (int i = 0; i < b; i++) {
-            double[] cached = cache == null ? null : cache.get(indices[i]);
+            ReferenceCache.Logps cached = cache == null ? null : cache.get(indices[i]);
             if (cache != null && cached == null) {
                 throw new IllegalStateException("reference log-probs of pair " + indices[i] + " missing from "
                         + cache.file());
             }
-            refChosen[i] = cached != null ? cached[0] : onTheFly[2 * i];
-            refRejected[i] = cached != null ? cached[1] : onTheFly[2 * i + 1];
+            refChosen[i] = cached != null ? cached.chosen() : onTheFly[2 * i];
+            refRejected[i] = cached != null ? cached.rejected() : onTheFly[2 * i + 1];
         }
         int[] lengths = batch.segmentLengths();
         float[] chosenLengths = new float[b];

@@ -3,6 +3,7 @@ package dev.dpo4j.core.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import dev.dpo4j.core.engine.Autograd;
 import dev.dpo4j.core.model.DecoderModel;
 import dev.dpo4j.core.quant.QuantizedWeight;
 import java.nio.charset.StandardCharsets;

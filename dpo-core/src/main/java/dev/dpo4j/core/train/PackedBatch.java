@@ -62,20 +62,39 @@ public final class PackedBatch {
         this.realTokens = realTokens;
     }
 
-    /** One block before placement: tokens with their branch, position and completion segment. */
-    private static final class Unit {
-        final List<long[]> parts = new ArrayList<>(); // token runs
-        final List<int[]> meta = new ArrayList<>(); // per run: {branch, segment or -1, startPosition, predecessorRun}
+    /**
+     * A run of tokens of one branch.
+     *
+     * @param tokens the token ids
+     * @param branch 0 prompt, 1 or 2 a completion
+     * @param segment the completion segment whose log-prob sums these tokens, or -1 for a prompt
+     * @param startPosition the position id of the first token
+     * @param continues the index, in its block, of the run this one follows (its first token is predicted
+     *     by that run's last state), or -1
+     */
+    private record Run(long[] tokens, int branch, int segment, int startPosition, int continues) {
+    }
 
-        void add(long[] tokens, int branch, int segment, int startPosition, int predecessorRun) {
-            parts.add(tokens);
-            meta.add(new int[] {branch, segment, startPosition, predecessorRun});
+    /** One block before placement: its runs in column order. */
+    private static final class Unit {
+        final List<Run> runs = new ArrayList<>();
+
+        void add(long[] tokens, int branch, int segment, int startPosition, int continues) {
+            runs.add(new Run(tokens, branch, segment, startPosition, continues));
         }
 
         int length() {
             int n = 0;
-            for (long[] p : parts) {
-                n += p.length;
+            for (Run run : runs) {
+                n += run.tokens().length;
+            }
+            return n;
+        }
+
+        int completionTokens() {
+            int n = 0;
+            for (Run run : runs) {
+                n += run.segment() >= 0 ? run.tokens().length : 0;
             }
             return n;
         }
@@ -135,9 +154,9 @@ public final class PackedBatch {
     }
 
     private static PackedBatch place(List<Unit> units, int segments, int packLength) {
-        // First fit in order: a unit goes into the current row while it fits, else opens a new row.
+        // 1. Rows: first fit in order, a unit goes into the current row while it fits, else opens a new one.
         List<List<Unit>> rowUnits = new ArrayList<>();
-        List<Integer> fill = new ArrayList<>();
+        List<Integer> fill = new ArrayList<>(); // (R) columns used per row
         for (Unit u : units) {
             int len = u.length();
             int last = rowUnits.size() - 1;
@@ -151,24 +170,17 @@ public final class PackedBatch {
                 fill.add(len);
             }
         }
-        int rows = rowUnits.size();
-        int width = 0;
-        for (int f : fill) {
-            width = Math.max(width, f);
-        }
+        int rows = rowUnits.size(); // R
+        int width = fill.stream().mapToInt(Integer::intValue).max().orElse(0); // T
+        int n = units.stream().mapToInt(Unit::completionTokens).sum(); // N
+
+        // 2. Columns, (R·T) row-major: token, position, block and branch; padding keeps block -1.
         long[] ids = new long[rows * width];
         long[] positions = new long[rows * width];
         int[] block = new int[rows * width];
         int[] branch = new int[rows * width];
         Arrays.fill(block, -1);
-        int n = 0;
-        for (Unit u : units) {
-            for (int k = 0; k < u.parts.size(); k++) {
-                if (u.meta.get(k)[1] >= 0) {
-                    n += u.parts.get(k).length;
-                }
-            }
-        }
+        // 3. Completion tokens, (N): the flat column whose hidden state predicts each, its id and segment.
         long[] predictor = new long[n];
         long[] targets = new long[n];
         int[] segmentOf = new int[n];
@@ -177,22 +189,22 @@ public final class PackedBatch {
         for (int r = 0; r < rows; r++) {
             int col = 0;
             for (Unit u : rowUnits.get(r)) {
-                int[] runEnd = new int[u.parts.size()]; // flat index of each run's last column
-                for (int k = 0; k < u.parts.size(); k++) {
-                    long[] tokens = u.parts.get(k);
-                    int[] m = u.meta.get(k);
+                int[] runEnd = new int[u.runs.size()]; // flat index of each run's last column
+                for (int k = 0; k < u.runs.size(); k++) {
+                    Run run = u.runs.get(k);
+                    long[] tokens = run.tokens();
                     for (int j = 0; j < tokens.length; j++) {
                         int flat = r * width + col;
                         ids[flat] = tokens[j];
-                        positions[flat] = m[2] + j;
+                        positions[flat] = run.startPosition() + j;
                         block[flat] = blockId;
-                        branch[flat] = m[0];
-                        if (m[1] >= 0) {
+                        branch[flat] = run.branch();
+                        if (run.segment() >= 0) {
                             // Token j is predicted by the state before it: the previous token of this run,
                             // or for j = 0 the last token of the run it continues (the prompt).
-                            predictor[next] = j == 0 ? runEnd[m[3]] : flat - 1;
+                            predictor[next] = j == 0 ? runEnd[run.continues()] : flat - 1;
                             targets[next] = tokens[j];
-                            segmentOf[next] = m[1];
+                            segmentOf[next] = run.segment();
                             next++;
                         }
                         col++;
@@ -202,10 +214,7 @@ public final class PackedBatch {
                 blockId++;
             }
         }
-        int real = 0;
-        for (int f : fill) {
-            real += f;
-        }
+        int real = fill.stream().mapToInt(Integer::intValue).sum();
         return new PackedBatch(rows, width, ids, positions, block, branch, predictor, targets, segmentOf,
                 segments, real);
     }
@@ -289,20 +298,20 @@ public final class PackedBatch {
      * @return (R, 1, 1, T, T)
      */
     public NDArray mask(NDManager manager, int window) {
-        NDArray blk = manager.create(block, new Shape(rows, width));
-        NDArray br = manager.create(branch, new Shape(rows, width));
-        NDArray col = manager.arange(0, width, 1, DataType.INT32);
-        NDArray blkQ = blk.reshape(rows, width, 1);
-        NDArray blkK = blk.reshape(rows, 1, width);
+        NDArray blk = manager.create(block, new Shape(rows, width)); // (R, T)
+        NDArray br = manager.create(branch, new Shape(rows, width)); // (R, T)
+        NDArray col = manager.arange(0, width, 1, DataType.INT32); // (T)
+        NDArray blkQ = blk.reshape(rows, width, 1); // (R, T, 1): the query's block
+        NDArray blkK = blk.reshape(rows, 1, width); // (R, 1, T): the key's block
         NDArray brQ = br.reshape(rows, width, 1);
         NDArray brK = br.reshape(rows, 1, width);
-        NDArray allowed = blkQ.eq(blkK).logicalAnd(blkK.gte(0)) // (R, T, T)
-                .logicalAnd(col.reshape(1, 1, width).lte(col.reshape(1, width, 1)))
-                .logicalAnd(brK.eq(0).logicalOr(brK.eq(brQ)));
+        NDArray allowed = blkQ.eq(blkK).logicalAnd(blkK.gte(0)) // (R, T, T) same block, not padding
+                .logicalAnd(col.reshape(1, 1, width).lte(col.reshape(1, width, 1))) // key at or before the query
+                .logicalAnd(brK.eq(0).logicalOr(brK.eq(brQ))); // key in the prompt or the query's own branch
         if (window > 0) {
-            NDArray pos = manager.create(positions, new Shape(rows, width));
+            NDArray pos = manager.create(positions, new Shape(rows, width)); // (R, T)
             allowed = allowed.logicalAnd(pos.reshape(rows, width, 1).sub(pos.reshape(rows, 1, width)).lt(window));
         }
-        return AttentionMask.additive(allowed).reshape(rows, 1, 1, width, width);
+        return AttentionMask.additive(allowed).reshape(rows, 1, 1, width, width); // (R, 1, 1, T, T) for (B, Nkv, G, T, S)
     }
 }

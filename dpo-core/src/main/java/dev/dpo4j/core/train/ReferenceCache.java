@@ -26,8 +26,18 @@ import java.util.Map;
  * ids. Other data, another model or another starting adapter give another file, never stale values.
  */
 public final class ReferenceCache implements AutoCloseable {
+
+    /**
+     * The reference model's summed log-probs of one pair's completions.
+     *
+     * @param chosen of the chosen completion
+     * @param rejected of the rejected completion
+     */
+    public record Logps(double chosen, double rejected) {
+    }
+
     private final Path file;
-    private final Map<Integer, double[]> values = new HashMap<>();
+    private final Map<Integer, Logps> values = new HashMap<>();
     private final JsonlWriter writer;
 
     private ReferenceCache(Path file) throws IOException {
@@ -36,7 +46,7 @@ public final class ReferenceCache implements AutoCloseable {
         try (JsonlReader reader = JsonlReader.open(file)) {
             for (JsonlRow row : reader) {
                 values.put((int) row.value().get("index").asLong(),
-                        new double[] {row.value().get("chosen").asDouble(), row.value().get("rejected").asDouble()});
+                        new Logps(row.value().get("chosen").asDouble(), row.value().get("rejected").asDouble()));
             }
         }
     }
@@ -82,9 +92,9 @@ public final class ReferenceCache implements AutoCloseable {
      * The cached values of a pair.
      *
      * @param index the pair's index in the dataset
-     * @return {chosen, rejected}, or {@code null} when not computed yet
+     * @return the pair's reference log-probs, or {@code null} when not computed yet
      */
-    public double[] get(int index) {
+    public Logps get(int index) {
         return values.get(index);
     }
 
@@ -106,7 +116,7 @@ public final class ReferenceCache implements AutoCloseable {
         row.put("chosen", chosen);
         row.put("rejected", rejected);
         writer.write(row);
-        values.put(index, new double[] {chosen, rejected});
+        values.put(index, new Logps(chosen, rejected));
     }
 
     @Override

@@ -2,15 +2,15 @@ package dev.dpo4j.core.train;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.dpo4j.core.engine.Autograd;
 import dev.dpo4j.core.model.DecoderModel;
 import dev.dpo4j.core.model.LayerContext;
+import dev.dpo4j.core.score.TokenLogps;
 
 /**
  * Runs a {@link PackedBatch} through the model and sums completion-token log-probs per segment.
@@ -26,17 +26,13 @@ import dev.dpo4j.core.model.LayerContext;
  * with {@link Autograd#backward(NDArray, NDArray)} — the memory of one layer's activations instead of
  * L layers', for one extra forward.
  *
- * <p>A bounded LM head, in every mode: the N predicting states go through the head, the float32
- * log-softmax and the gather {@link #headChunkRows()} rows at a time, so the (N, V) logits are never
- * held whole (Qwen's 152k vocabulary makes them gigabytes). In training the head records no graph on
- * the forward: the token log-probs become a leaf, and backward recomputes each chunk's logits from its
- * states to turn d loss / d token log-prob into d loss / d state — the same gradients as the unchunked
- * head (the tests compare them), holding one chunk's logits at a time.
+ * <p>A bounded LM head, in every mode: {@link TokenLogps}, the one head of dpo4j's log-probs (the
+ * scorer's too), takes the N predicting states {@link #headChunkRows()} at a time. In training the head
+ * records no graph on the forward: the token log-probs become a leaf, and backward recomputes each
+ * chunk's logits from its states to turn d loss / d token log-prob into d loss / d state — the same
+ * gradients as the unchunked head (the tests compare them), holding one chunk's logits at a time.
  */
 public final class SegmentLogps {
-    /** Logit values per head chunk by default: 2^25 (128 MiB as float32), i.e. C = 2^25 / V rows. */
-    public static final long HEAD_CHUNK_LOGITS = 1L << 25;
-
     /** How much autograd state the pass keeps. */
     public enum Mode {
         /** No graph. */
@@ -48,15 +44,16 @@ public final class SegmentLogps {
     }
 
     private final DecoderModel model;
-    private final int headChunkRows;
+    private final TokenLogps head;
 
     /**
-     * Creates the runner with the default head chunk ({@value #HEAD_CHUNK_LOGITS} logits).
+     * Creates the runner with the default head chunk ({@value TokenLogps#HEAD_CHUNK_LOGITS} logits).
      *
      * @param model the (possibly adapted) model
      */
     public SegmentLogps(DecoderModel model) {
-        this(model, (int) Math.max(1, HEAD_CHUNK_LOGITS / model.config().vocabSize()));
+        this.model = model;
+        this.head = new TokenLogps(model);
     }
 
     /**
@@ -66,16 +63,13 @@ public final class SegmentLogps {
      * @param headChunkRows C, predicting states per LM-head chunk (≥ 1)
      */
     public SegmentLogps(DecoderModel model, int headChunkRows) {
-        if (headChunkRows < 1) {
-            throw new IllegalArgumentException("head chunk rows must be >= 1, got " + headChunkRows);
-        }
         this.model = model;
-        this.headChunkRows = headChunkRows;
+        this.head = new TokenLogps(model, headChunkRows);
     }
 
     /** C, the predicting states per LM-head chunk. */
     public int headChunkRows() {
-        return headChunkRows;
+        return head.chunkRows();
     }
 
     /**
@@ -151,11 +145,9 @@ public final class SegmentLogps {
             try (Autograd.Scope rec = Autograd.recording(mode != Mode.INFERENCE)) {
                 states = hidden.reshape(-1, hidden.getShape().get(2)).get(new NDIndex("{}", index)); // (N, H)
             }
-            NDArray[] head;
-            try (Autograd.Scope off = Autograd.recording(false)) {
-                head = head(mode == Mode.INFERENCE ? states : (stateLeaf = states.stopGradient()));
-            }
-            NDArray tokenLogps = head[0]; // (N, 1), no graph
+            TokenLogps.Result tokens = head.forward(mode == Mode.INFERENCE ? states
+                    : (stateLeaf = states.stopGradient()), targets);
+            NDArray tokenLogps = tokens.logps(); // (N, 1), no graph
             // A copy in engine memory (64-byte aligned): MKL's matMul may round differently on a Java
             // buffer's varying alignment, and bit-exact resume depends on it.
             NDArray oneHot = manager.create(segmentMatrix(batch.segmentOf(), batch.segments(), n),
@@ -168,7 +160,7 @@ public final class SegmentLogps {
                 logps = oneHot.matMul(tokenLogps).reshape(batch.segments()); // (S)
             }
             try (Autograd.Scope off = Autograd.recording(false)) {
-                logitMeans = oneHot.matMul(head[1]).reshape(batch.segments())
+                logitMeans = oneHot.matMul(tokens.logitMeans()).reshape(batch.segments())
                         .toType(DataType.FLOAT64, false).toDoubleArray();
             }
         }
@@ -184,36 +176,6 @@ public final class SegmentLogps {
                 NDScope.unregister(y);
                 return y;
             }
-        }
-
-        /**
-         * The LM head chunk by chunk over (N, H) states, recording nothing: (N, 1) token log-probs and
-         * (N, 1) mean logits, float32.
-         */
-        private NDArray[] head(NDArray predicting) {
-            int n = batch.completionTokens();
-            NDList logps = new NDList();
-            NDList means = new NDList();
-            for (int from = 0; from < n; from += headChunkRows) {
-                int to = Math.min(n, from + headChunkRows);
-                try (NDScope scope = new NDScope()) {
-                    scope.suppressNotUsedWarning();
-                    NDArray logits = model.logits(predicting.get(new NDIndex("{}:{}", from, to))); // (C, V) float32
-                    NDArray tokenLogps = tokenLogps(logits, from, to); // (C, 1)
-                    NDArray mean = logits.mean(new int[] {1}).reshape(to - from, 1); // (C, 1)
-                    NDScope.unregister(tokenLogps, mean);
-                    logps.add(tokenLogps);
-                    means.add(mean);
-                }
-            }
-            NDArray all = logps.size() == 1 ? logps.head() : NDArrays.concat(logps, 0); // (N, 1)
-            NDArray allMeans = means.size() == 1 ? means.head() : NDArrays.concat(means, 0);
-            return new NDArray[] {all, allMeans};
-        }
-
-        /** log softmax(logits)[target] of predicting states [from, to): (C, V) float32 → (C, 1). */
-        private NDArray tokenLogps(NDArray logits, int from, int to) {
-            return logits.logSoftmax(-1).gather(targets.get(new NDIndex("{}:{}", from, to)), 1);
         }
 
         /** Per-segment log-prob sums, (S) float32; differentiable in training modes. */
@@ -239,7 +201,7 @@ public final class SegmentLogps {
                 throw new IllegalStateException("an inference pass has no graph to back-propagate");
             }
             Autograd.backward(loss); // d loss / d token log-probs, into tokenLeaf
-            NDArray stateGrads = headBackward(tokenLeaf.getGradient()); // (N, H)
+            NDArray stateGrads = head.backward(stateLeaf, targets, tokenLeaf.getGradient()); // (N, H)
             Autograd.backward(states, stateGrads); // through the gather and the final norm (and the layers)
             stateGrads.close();
             if (mode != Mode.TRAIN_CHECKPOINTED) {
@@ -265,33 +227,6 @@ public final class SegmentLogps {
                 upstream = next;
                 input.close();
             }
-        }
-
-        /** d loss / d states from d loss / d token log-probs (N, 1), recomputing the head per chunk. */
-        private NDArray headBackward(NDArray tokenGrads) {
-            int n = batch.completionTokens();
-            NDList grads = new NDList();
-            for (int from = 0; from < n; from += headChunkRows) {
-                int to = Math.min(n, from + headChunkRows);
-                try (NDScope scope = new NDScope()) {
-                    scope.suppressNotUsedWarning();
-                    NDArray chunk = stateLeaf.get(new NDIndex("{}:{}", from, to)).stopGradient(); // (C, H) leaf
-                    chunk.setRequiresGradient(true);
-                    try (Autograd.Scope on = Autograd.recording(true)) {
-                        Autograd.backward(tokenLogps(model.logits(chunk), from, to),
-                                tokenGrads.get(new NDIndex("{}:{}", from, to)));
-                    }
-                    NDArray g = chunk.getGradient(); // (C, H)
-                    NDScope.unregister(g);
-                    grads.add(g);
-                }
-            }
-            NDArray all = grads.size() == 1 ? grads.head() : NDArrays.concat(grads, 0); // (N, H)
-            if (grads.size() > 1) {
-                grads.close();
-            }
-            tokenGrads.close();
-            return all;
         }
     }
 

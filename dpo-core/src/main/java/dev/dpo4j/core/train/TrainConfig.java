@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dpo4j.core.lora.LoraConfig;
 import dev.dpo4j.core.loss.LossSettings;
 import dev.dpo4j.core.optim.LrSchedulerType;
+import dev.dpo4j.core.optim.OptimizerType;
 import java.util.List;
 
 /**
@@ -36,7 +37,7 @@ import java.util.List;
  * @param lrSchedulerType constant, linear (default) or cosine
  * @param maxGradNorm global gradient-norm clip, 0 for none (default 1.0)
  * @param weightDecay decoupled weight decay (default 0)
- * @param optimizer adamw (default) or sgd
+ * @param optimizer a name of {@link OptimizerType}: adamw (default) or sgd
  * @param seed seeds shuffling, LoRA initialisation and dropout (default 42)
  * @param loggingSteps write a metrics line every this many steps (default 10)
  * @param evalSteps evaluate every this many steps, 0 for only at the end (default 0)
@@ -123,10 +124,7 @@ public record TrainConfig(
         LrSchedulerType.fromName(lrSchedulerType);
         nonNegative("max_grad_norm", maxGradNorm);
         nonNegative("weight_decay", weightDecay);
-        optimizer = optimizer == null ? "adamw" : optimizer;
-        if (!optimizer.equals("adamw") && !optimizer.equals("sgd")) {
-            throw new IllegalArgumentException("optimizer must be adamw or sgd, got '" + optimizer + "'");
-        }
+        optimizer = optimizer == null ? OptimizerType.ADAMW.configName() : OptimizerType.of(optimizer).configName();
         positive("logging_steps", loggingSteps);
         nonNegative("eval_steps", evalSteps);
         nonNegative("save_steps", saveSteps);
@@ -232,7 +230,7 @@ public record TrainConfig(
         private String lrSchedulerType = "linear";
         private double maxGradNorm = 1.0;
         private double weightDecay;
-        private String optimizer = "adamw";
+        private String optimizer = OptimizerType.ADAMW.configName();
         private long seed = 42;
         private int loggingSteps = 10;
         private int evalSteps;

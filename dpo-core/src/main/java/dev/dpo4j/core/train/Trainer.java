@@ -6,19 +6,20 @@ import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dpo4j.core.engine.Autograd;
 import dev.dpo4j.core.io.JsonlReader;
 import dev.dpo4j.core.io.JsonlRow;
 import dev.dpo4j.core.io.JsonlWriter;
 import dev.dpo4j.core.lora.LoraModel;
 import dev.dpo4j.core.lora.PeftAdapters;
 import dev.dpo4j.core.model.DecoderModel;
-import dev.dpo4j.core.optim.AdamW;
 import dev.dpo4j.core.optim.GradClipping;
 import dev.dpo4j.core.optim.LrScheduler;
 import dev.dpo4j.core.optim.LrSchedulerType;
 import dev.dpo4j.core.optim.Optimizer;
-import dev.dpo4j.core.optim.Sgd;
+import dev.dpo4j.core.optim.OptimizerType;
 import dev.dpo4j.core.util.ProgressBar;
+import dev.dpo4j.core.util.Scalars;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -30,7 +31,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import dev.dpo4j.core.util.Scalars;
 
 /**
  * The training loop shared by DPO and SFT, read top to bottom in {@link #train}: plan the steps,
@@ -172,8 +172,6 @@ public final class Trainer<E> {
             return new TrainResult(total, start, history, lastEval, runDir, metricsFile);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } finally {
-            lora.setTraining(false);
         }
     }
 
@@ -197,9 +195,10 @@ public final class Trainer<E> {
             long started = System.nanoTime();
             objective.beforePass(examples, indices, false, batch);
             try (NDManager manager = model.manager().newSubManager()) {
-                lora.setTraining(true);
-                SegmentLogps.Pass pass = runner.run(batch, manager, mode, seed);
-                lora.setTraining(false);
+                SegmentLogps.Pass pass;
+                try (var t = lora.training()) {
+                    pass = runner.run(batch, manager, mode, seed);
+                }
                 Objective.StepLoss loss;
                 NDArray scaled;
                 try (Autograd.Scope on = Autograd.recording(true)) {
@@ -213,9 +212,9 @@ public final class Trainer<E> {
                     // the step's gradient is the mean over its micro-batches; float16 scales it up for backward
                     scaled = scaler == null ? Scalars.div(loss.loss(), micro) : scaler.scaled(loss.loss(), micro);
                 }
-                lora.setTraining(true);
-                pass.backward(scaled);
-                lora.setTraining(false);
+                try (var t = lora.training()) {
+                    pass.backward(scaled); // a checkpointed layer recomputes its forward here, with the same dropout
+                }
                 window.add(loss.value(), loss.metrics(), batch.realTokens(), System.nanoTime() - started);
             }
         }
@@ -266,10 +265,7 @@ public final class Trainer<E> {
     }
 
     private Optimizer optimizer() {
-        if (config.optimizer().equals("sgd")) {
-            return Sgd.builder().optWeightDecay(config.weightDecay()).build();
-        }
-        return AdamW.builder().optWeightDecay(config.weightDecay()).build();
+        return OptimizerType.of(config.optimizer()).create(config.weightDecay());
     }
 
     private ObjectNode state(int total) {

@@ -4,7 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dpo4j.core.Fixtures;
 import dev.dpo4j.core.generate.GenerationConfig;
@@ -96,7 +101,12 @@ class PrecisionGoldenTest {
     @CsvSource({"float16, 120", "int8, 120", "nf4, 12", "nf4-dq, 12"})
     void realModelGreedyStoryStaysTheSameInReducedPrecision(String variant, int atLeast) {
         // stories260K's published story, decoded greedily from <s> (120 tokens): float16 and int8 keep it; 4-bit
-        // must keep its opening and stay the same with and without the KV cache.
+        // must keep its opening. With and without the KV cache the model must agree on every token: each token
+        // the cached decode picked is, under recomputation of the whole sequence, the argmax up to a tie
+        // (within TIE logits). Exact equality of the two decodes would hang on float16 rounding, which differs
+        // between CPUs at a near-tie: on one Xeon the nf4 decode with the cache picked, at token 21, a token one
+        // float16 step (0.0156 logits) below the recomputed best, and the two decodes parted there. Widest gaps
+        // measured there: float16, int8, nf4-dq 0; nf4 0.0156.
         Path dir = Fixtures.path("real/models/stories260K");
         JsonNode expected = Fixtures.json("real/models/stories260K/expected.json");
         long[] prompt = Fixtures.longs(expected.get("greedy_prompt"));
@@ -106,11 +116,7 @@ class PrecisionGoldenTest {
             Generator generator = new Generator(model, new long[0], null);
             long[] cached = generator.generate(List.of(prompt),
                     GenerationConfig.builder().maxNewTokens(n).stopOnEos(false).build()).get(0).tokens();
-            // recomputation is quadratic: its first 24 tokens suffice to check the cache path against it
-            long[] uncached = generator.generate(List.of(prompt),
-                    GenerationConfig.builder().maxNewTokens(24).stopOnEos(false).useCache(false).build()).get(0).tokens();
-            org.junit.jupiter.api.Assertions.assertArrayEquals(java.util.Arrays.copyOf(cached, 24), uncached,
-                    variant + ": KV cache vs recomputation");
+            assertGreedyUnderRecomputation(model, prompt, cached, variant);
             int same = 0;
             while (same < n && cached[same] == full[prompt.length + same]) {
                 same++;
@@ -118,6 +124,46 @@ class PrecisionGoldenTest {
             System.out.printf("precision stories260K %s: greedy matches the float32 story for %d of %d tokens%n",
                     variant, same, n);
             assertTrue(same >= atLeast, variant + ": greedy left the story after " + same + " tokens");
+        }
+    }
+
+    /** Logits within this of the maximum count as a tie: float16 rounding differences, not a wrong cache. */
+    private static final double TIE = 0.05;
+
+    /**
+     * One forward of {@code prompt + generated} without a cache: at every generated position the token the
+     * cached decode picked has a logit within {@link #TIE} of the best. A cache that misplaced keys or
+     * positions would pick tokens whole logits below it.
+     */
+    private static void assertGreedyUnderRecomputation(DecoderModel model, long[] prompt, long[] generated,
+            String variant) {
+        int t = prompt.length + generated.length;
+        long[] ids = new long[t];
+        System.arraycopy(prompt, 0, ids, 0, prompt.length);
+        System.arraycopy(generated, 0, ids, prompt.length, generated.length);
+        long[] positions = java.util.stream.LongStream.range(0, t).toArray();
+        NDManager manager = model.manager();
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            NDArray hidden = model.forward(manager.create(ids, new Shape(1, t)), positions,
+                    window -> AttentionMask.causal(manager, t, t, new int[] {0}, new int[] {t}, window), null);
+            int first = prompt.length - 1; // the state predicting the first generated token
+            NDArray logits = model.logits(hidden.get(new NDIndex("0, {}:{}, :", first, t - 1))); // (G, V)
+            float[] values = logits.toType(DataType.FLOAT32, false).toFloatArray();
+            int vocab = Math.toIntExact(logits.getShape().get(1));
+            double widest = 0;
+            for (int j = 0; j < generated.length; j++) {
+                float best = Float.NEGATIVE_INFINITY;
+                for (int v = 0; v < vocab; v++) {
+                    best = Math.max(best, values[j * vocab + v]);
+                }
+                double gap = best - values[j * vocab + (int) generated[j]];
+                widest = Math.max(widest, gap);
+                assertTrue(gap <= TIE, variant + ": KV cache vs recomputation at generated token " + j + ": picked "
+                        + generated[j] + " whose recomputed logit is " + gap + " below the best");
+            }
+            System.out.printf("precision stories260K %s: cached decode vs recomputation, widest gap %.3g logits%n",
+                    variant, widest);
         }
     }
 

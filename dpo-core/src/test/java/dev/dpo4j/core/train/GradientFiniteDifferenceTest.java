@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import dev.dpo4j.core.Fixtures;
+import dev.dpo4j.core.engine.Autograd;
 import dev.dpo4j.core.lora.LoraConfig;
 import dev.dpo4j.core.lora.LoraModel;
 import dev.dpo4j.core.model.DecoderModel;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.dpo4j.core.engine.Autograd;
 import dev.dpo4j.core.lora.LoraModel;
 import dev.dpo4j.core.model.DecoderModel;
 import dev.dpo4j.core.train.PackedBatch.Layout;

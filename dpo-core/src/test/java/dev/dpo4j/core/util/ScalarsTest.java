@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import dev.dpo4j.core.train.Autograd;
+import dev.dpo4j.core.engine.Autograd;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,6 +3,7 @@ package dev.dpo4j.data.synth;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dpo4j.core.io.AtomicFiles;
 import dev.dpo4j.core.io.JsonlWriter;
 import dev.dpo4j.core.tokenizer.ChatMessage;
 import dev.dpo4j.data.format.Content;
@@ -88,29 +89,38 @@ final class PairRows {
     }
 
     /**
+     * Rows written to each split.
+     *
+     * @param train rows in {@code train.jsonl}
+     * @param valid rows in {@code valid.jsonl}
+     */
+    record Written(long train, long valid) {
+    }
+
+    /**
      * Writes both splits, each to a temporary file moved into place, so a rerun replaces them
      * whole and never duplicates a row.
      *
      * @param outcomes the finished articles, in output order (by article id)
      * @param files the output files
-     * @return {@code {train rows, valid rows}}
+     * @return the rows written to each split
      * @throws UncheckedIOException when a file cannot be written
      */
-    long[] write(Iterable<ArticleOutcome> outcomes, SynthFiles files) {
-        Path trainTmp = files.train().resolveSibling("train.jsonl.tmp");
-        Path validTmp = files.valid().resolveSibling("valid.jsonl.tmp");
-        try {
-            long[] counts;
-            try (JsonlWriter train = JsonlWriter.create(trainTmp); JsonlWriter valid = JsonlWriter.create(validTmp)) {
+    Written write(Iterable<ArticleOutcome> outcomes, SynthFiles files) {
+        try (AtomicFiles.Staged trainFile = AtomicFiles.stage(files.train());
+                AtomicFiles.Staged validFile = AtomicFiles.stage(files.valid())) {
+            Written written;
+            try (JsonlWriter train = JsonlWriter.create(trainFile.path());
+                    JsonlWriter valid = JsonlWriter.create(validFile.path())) {
                 for (ArticleOutcome outcome : outcomes) {
                     JsonlWriter target = isValid(outcome.article().id()) ? valid : train;
                     rows(outcome).forEach(row -> target.write(row.toJson()));
                 }
-                counts = new long[] {train.rowsWritten(), valid.rowsWritten()};
+                written = new Written(train.rowsWritten(), valid.rowsWritten());
             }
-            Files.move(trainTmp, files.train(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            Files.move(validTmp, files.valid(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            return counts;
+            trainFile.commit();
+            validFile.commit();
+            return written;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + files.train() + " / " + files.valid() + ": "
                     + e.getMessage(), e);

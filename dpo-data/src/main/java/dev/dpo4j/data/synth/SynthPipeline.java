@@ -140,7 +140,7 @@ public final class SynthPipeline {
             ResumeState state = ResumeState.load(files);
             CandidateWriter candidates = new CandidateWriter(base, config);
             Map<String, ArticleOutcome> outcomes = new ConcurrentHashMap<>();
-            long[] skipped = new long[2];
+            InputCounts skipped = new InputCounts();
             long total = known != null ? estimate(known, state)
                     : articleCount < 0 ? -1
                     : Math.max(0, articleCount * (1 + 2L * config.numCandidates()) - state.recordedRequests());
@@ -148,7 +148,7 @@ public final class SynthPipeline {
             try (progress) {
                 process(input, state, candidates, outcomes, skipped, progress);
             }
-            long[] rows = new PairRows(config, candidates).write(new TreeMap<>(outcomes).values(), files);
+            PairRows.Written rows = new PairRows(config, candidates).write(new TreeMap<>(outcomes).values(), files);
             SynthReport report = report(outcomes.values(), skipped, rows, progress);
             AtomicFiles.write(files.report(), MAPPER.writeValueAsBytes(report.toJson()));
             return report;
@@ -159,7 +159,7 @@ public final class SynthPipeline {
 
     /** Feeds the articles to a runner, a bounded number in flight, and waits for all of them. */
     private void process(Iterator<? extends Article> input, ResumeState state, CandidateWriter candidates,
-            Map<String, ArticleOutcome> outcomes, long[] skipped, SynthProgress progress) {
+            Map<String, ArticleOutcome> outcomes, InputCounts skipped, SynthProgress progress) {
         int judgeSlots = config.judgeConcurrency() > 0 ? config.judgeConcurrency() : Math.max(1, judge.maxConcurrency());
         int writerSlots = config.writerConcurrency() > 0 ? config.writerConcurrency() : Math.max(1, base.maxConcurrency());
         int inFlight = Math.max(4, 2 * (judgeSlots + writerSlots));
@@ -171,13 +171,13 @@ public final class SynthPipeline {
                 while (runner.failure() == null && input.hasNext()) {
                     Article article = input.next();
                     if (!seen.add(article.id())) {
-                        skipped[0]++;
+                        skipped.duplicates++;
                         continue;
                     }
                     ArticleOutcome done = state.finished(article.id());
                     if (done != null && !(config.retryRejects() && done.hasRejects())) {
                         outcomes.put(article.id(), done);
-                        skipped[1]++;
+                        skipped.resumed++;
                         progress.reused(requestsOf(done));
                         continue;
                     }
@@ -219,7 +219,8 @@ public final class SynthPipeline {
         }
     }
 
-    private SynthReport report(Collection<ArticleOutcome> outcomes, long[] skipped, long[] rows, SynthProgress p) {
+    private SynthReport report(Collection<ArticleOutcome> outcomes, InputCounts skipped, PairRows.Written rows,
+            SynthProgress p) {
         long with = 0;
         long without = 0;
         long rejected = 0;
@@ -236,8 +237,8 @@ public final class SynthPipeline {
             summaries += o.summariesRejected();
             judgements += o.judgementsRejected();
         }
-        return new SynthReport(outcomes.size(), with, without, rejected, skipped[0], skipped[1], questions, summaries,
-                judgements, rows[0], rows[1], p.sent(), p.reused(), p.failed());
+        return new SynthReport(outcomes.size(), with, without, rejected, skipped.duplicates, skipped.resumed, questions, summaries,
+                judgements, rows.train(), rows.valid(), p.sent(), p.reused(), p.failed());
     }
 
     /** The requests an article finished earlier took: questions, K summaries, its judgements. */
@@ -331,5 +332,13 @@ public final class SynthPipeline {
             Objects.requireNonNull(config, "SynthPipeline: config must not be null");
             return new SynthPipeline(this);
         }
+    }
+
+    /** Input rows not processed by this run, counted by the one thread that reads the input. */
+    private static final class InputCounts {
+        /** Rows whose article id came earlier in the input. */
+        long duplicates;
+        /** Articles finished by an earlier run and taken from its journals. */
+        long resumed;
     }
 }

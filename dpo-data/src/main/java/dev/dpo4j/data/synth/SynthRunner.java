@@ -3,18 +3,17 @@ package dev.dpo4j.data.synth;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dpo4j.core.chat.ChatException;
 import dev.dpo4j.core.io.JsonlJournal;
+import dev.dpo4j.core.util.FatalStop;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -41,7 +40,7 @@ final class SynthRunner implements AutoCloseable {
     private final SynthProgress progress;
     private final ExecutorService judgePool;
     private final ExecutorService writerPool;
-    private final AtomicReference<Throwable> fatal = new AtomicReference<>();
+    private final FatalStop fatal;
 
     SynthRunner(SynthConfig config, ResumeState state, QuestionWriter questionWriter, CandidateWriter candidateWriter,
             QaJudge qaJudge, SynthJournals journals, SynthProgress progress, int judgeConcurrency,
@@ -55,6 +54,7 @@ final class SynthRunner implements AutoCloseable {
         this.progress = progress;
         this.judgePool = Executors.newFixedThreadPool(judgeConcurrency, daemonThreads("synth-judge-"));
         this.writerPool = Executors.newFixedThreadPool(writerConcurrency, daemonThreads("synth-writer-"));
+        this.fatal = new FatalStop(journals::close, judgePool::shutdownNow, writerPool::shutdownNow);
     }
 
     /**
@@ -85,7 +85,7 @@ final class SynthRunner implements AutoCloseable {
         all.addAll(judgements);
         all.add(questions);
         return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
-                .thenApply(done -> guard(() -> finish(article, questions.join(),
+                .thenApply(done -> fatal.guard(() -> finish(article, questions.join(),
                         summaries.stream().map(CompletableFuture::join).toList(),
                         judgements.stream().map(CompletableFuture::join).toList())));
     }
@@ -139,21 +139,21 @@ final class SynthRunner implements AutoCloseable {
             progress.reused(1);
             return CompletableFuture.completedFuture(new StageResult<>(null, earlier));
         }
-        Throwable stopped = fatal.get();
+        Throwable stopped = fatal.cause();
         if (stopped != null) {
             return CompletableFuture.failedFuture(stopped);
         }
         try {
-            return CompletableFuture.supplyAsync(() -> guard(() -> send(stage, id, k, call, json, journal)), pool);
+            return CompletableFuture.supplyAsync(() -> fatal.guard(() -> send(stage, id, k, call, json, journal)), pool);
         } catch (RejectedExecutionException e) {
-            return CompletableFuture.failedFuture(fatal.get() != null ? fatal.get() : e);
+            return CompletableFuture.failedFuture(fatal.stopped() ? fatal.cause() : e);
         }
     }
 
     /** Sends one request and journals its answer, or its rejection. */
     private <T> StageResult<T> send(SynthStage stage, String id, int k, Supplier<T> call,
             Function<T, ObjectNode> json, JsonlJournal journal) {
-        if (fatal.get() != null) {
+        if (fatal.stopped()) {
             throw new CancellationException("the run has stopped");
         }
         T value = null;
@@ -175,38 +175,18 @@ final class SynthRunner implements AutoCloseable {
         return new StageResult<>(null, reject);
     }
 
-    /** Runs a step; any throwable stops the whole run before it propagates. */
-    private <T> T guard(Supplier<T> step) {
-        try {
-            return step.get();
-        } catch (Throwable t) {
-            fail(t);
-            if (t instanceof RuntimeException r) {
-                throw r;
-            }
-            if (t instanceof Error e) {
-                throw e;
-            }
-            throw new CompletionException(t);
-        }
-    }
-
     /**
      * Stops the run: the first cause wins; journals are closed at once and the pools stopped.
      *
      * @param cause why
      */
     void fail(Throwable cause) {
-        if (fatal.compareAndSet(null, cause)) {
-            journals.close();
-            judgePool.shutdownNow();
-            writerPool.shutdownNow();
-        }
+        fatal.stop(cause);
     }
 
     /** @return the fatal failure, or null while the run is healthy */
     Throwable failure() {
-        return fatal.get();
+        return fatal.cause();
     }
 
     /** Stops the pools, waiting up to 30 s for requests in flight; closes the journals. */

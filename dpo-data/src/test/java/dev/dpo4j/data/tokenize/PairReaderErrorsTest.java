@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.dpo4j.data.io.DatasetException;
 import dev.dpo4j.core.tokenizer.Tokenizer;
 import dev.dpo4j.core.train.PreferencePair;
+import dev.dpo4j.data.io.DatasetException;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -8,10 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.dpo4j.data.io.DatasetException;
 import dev.dpo4j.core.tokenizer.ChatMessage;
 import dev.dpo4j.core.tokenizer.Tokenizer;
 import dev.dpo4j.core.train.SftExample;
+import dev.dpo4j.data.io.DatasetException;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;

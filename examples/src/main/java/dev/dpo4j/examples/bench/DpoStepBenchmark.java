@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import dev.dpo4j.core.engine.Autograd;
 import dev.dpo4j.core.engine.Tf32;
 import dev.dpo4j.core.io.JsonlReader;
 import dev.dpo4j.core.io.JsonlRow;
@@ -17,7 +18,6 @@ import dev.dpo4j.core.model.LoadOptions;
 import dev.dpo4j.core.model.TokenIds;
 import dev.dpo4j.core.optim.AdamW;
 import dev.dpo4j.core.optim.GradClipping;
-import dev.dpo4j.core.train.Autograd;
 import dev.dpo4j.core.train.LossScaler;
 import dev.dpo4j.core.train.PackedBatch;
 import dev.dpo4j.core.train.PreferencePair;
@@ -37,10 +37,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * Time and peak memory of one DPO + LoRA optimizer step on summarization-shaped pairs (a long prompt,
@@ -171,11 +171,10 @@ public final class DpoStepBenchmark implements Callable<Integer> {
             }
         }
         String[] variants = names;
-        double[][] times = new double[variants.length][runs];
-        double[] peaks = new double[variants.length];
-        double[] devicePeaks = new double[variants.length];
-        double[] losses = new double[variants.length];
-        long[] skipped = new long[variants.length];
+        Tally[] tallies = new Tally[variants.length];
+        for (int v = 0; v < variants.length; v++) {
+            tallies[v] = new Tally(runs);
+        }
         Device where = Devices.parse(device);
         loadOptions = ModelLoading.prepare(where, precision.settings(), new PrintWriter(System.err, true)).options();
         try (DecoderModel model = RandomModel.open(this.model, where, loadOptions, seed);
@@ -189,25 +188,28 @@ public final class DpoStepBenchmark implements Callable<Integer> {
                     if (model.dtype() == DataType.FLOAT16 && scalers[v] == null) {
                         scalers[v] = new LossScaler();
                     }
+                    Tally tally = tallies[v];
                     try (MemoryProbe probe = MemoryProbe.reset(where)) {
                         long start = System.nanoTime();
-                        losses[v] = step(lora, optimizer, batch, v, cachedReference, scalers[v]);
+                        tally.loss = step(lora, optimizer, batch, v, cachedReference, scalers[v]);
                         double seconds = (System.nanoTime() - start) / 1e9;
                         if (round >= warmup) {
-                            times[v][round - warmup] = seconds;
-                            peaks[v] = Math.max(peaks[v], probe.peakRssMiB());
-                            devicePeaks[v] = where.isGpu() ? Math.max(devicePeaks[v], probe.peakDeviceMiB()) : Double.NaN;
+                            tally.seconds[round - warmup] = seconds;
+                            tally.peakRssMiB = Math.max(tally.peakRssMiB, probe.peakRssMiB());
+                            tally.peakDeviceMiB = where.isGpu() ? Math.max(tally.peakDeviceMiB, probe.peakDeviceMiB())
+                                    : Double.NaN;
                         }
                     }
-                    skipped[v] = scalers[v] == null ? 0 : scalers[v].skippedSteps();
+                    tally.skippedSteps = scalers[v] == null ? 0 : scalers[v].skippedSteps();
                 }
             }
         }
         long tokens = (long) pairs * (2L * promptLength + chosenLength + rejectedLength);
         List<Row> rows = new ArrayList<>();
         for (int v : chosen) {
-            double median = median(times[v]);
-            rows.add(new Row(variants[v], median, tokens / median, peaks[v], devicePeaks[v], losses[v], skipped[v]));
+            Tally t = tallies[v];
+            double median = median(t.seconds);
+            rows.add(new Row(variants[v], median, tokens / median, t.peakRssMiB, t.peakDeviceMiB, t.loss, t.skippedSteps));
         }
         return rows;
     }
@@ -347,5 +349,23 @@ public final class DpoStepBenchmark implements Callable<Integer> {
         Arrays.sort(sorted);
         int n = sorted.length;
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    /** What one variant's timed steps gave, filled in as the rounds run. */
+    private static final class Tally {
+        /** Seconds of each timed step. */
+        final double[] seconds;
+        /** Highest resident memory over the timed steps, MiB. */
+        double peakRssMiB;
+        /** Highest GPU memory over the timed steps, MiB (NaN on CPU). */
+        double peakDeviceMiB;
+        /** The last step's loss. */
+        double loss;
+        /** Steps the float16 loss scaler skipped. */
+        long skippedSteps;
+
+        Tally(int runs) {
+            this.seconds = new double[runs];
+        }
     }
 }

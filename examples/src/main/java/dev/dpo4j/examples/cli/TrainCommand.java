@@ -84,7 +84,7 @@ final class TrainCommand implements Callable<Integer> {
             description = "Evaluation split of --dataset, e.g. test (YAML: eval_split, dataset_test_split).")
     String evalSplit;
 
-    @Option(names = "--format", paramLabel = "NAME", completionCandidates = TrainData.Layouts.class,
+    @Option(names = "--format", paramLabel = "NAME", completionCandidates = Choices.Layouts.class,
             description = "Preference row layout, one of ${COMPLETION-CANDIDATES} (default auto: detected from "
                     + "each source's first row).")
     String format;
@@ -125,9 +125,8 @@ final class TrainCommand implements Callable<Integer> {
     PrecisionOptions precision;
 
     // ---- loss ----
-    @Option(names = "--loss-type", split = ",", paramLabel = "T",
-            description = "sigmoid (default), ipo, hinge, robust, exo_pair, nca_pair, bco_pair, sppo_hard, apo_zero, "
-                    + "apo_down, discopop, sigmoid_norm, sft; repeat or comma-separate to combine.")
+    @Option(names = "--loss-type", split = ",", paramLabel = "T", completionCandidates = Choices.LossTypes.class,
+            description = "One of ${COMPLETION-CANDIDATES} (default sigmoid); repeat or comma-separate to combine.")
     List<String> lossType;
 
     @Option(names = "--loss-weights", split = ",", paramLabel = "W", description = "One weight per --loss-type (default 1 each).")
@@ -169,10 +168,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--gradient-accumulation-steps", paramLabel = "N", description = "Micro-batches per step (default 1).")
     String gradientAccumulationSteps;
 
-    @Option(names = "--optimizer", paramLabel = "adamw|sgd", description = "adamw (default) or sgd.")
+    @Option(names = "--optimizer", paramLabel = "NAME", completionCandidates = Choices.Optimizers.class,
+            description = "One of ${COMPLETION-CANDIDATES} (default adamw).")
     String optimizer;
 
-    @Option(names = "--lr-scheduler-type", paramLabel = "S", description = "linear (default), cosine or constant.")
+    @Option(names = "--lr-scheduler-type", paramLabel = "S", completionCandidates = Choices.LrSchedulers.class,
+            description = "One of ${COMPLETION-CANDIDATES} (default linear).")
     String lrSchedulerType;
 
     @Option(names = "--warmup-steps", paramLabel = "N", description = "Linear warmup steps (default 0); wins over the ratio.")

@@ -9,9 +9,6 @@ import dev.dpo4j.data.io.DatasetException;
 import dev.dpo4j.data.io.Datasets;
 import dev.dpo4j.data.io.HubDatasetRef;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
 
 /**
  * Where {@code dpo4j train} reads its rows: the same sources {@code data prepare} reads. Local files or
@@ -95,15 +92,5 @@ record TrainData(Path trainPath, Path validPath, String dataset, String split, S
 
     private Dataset hub(String name) {
         return Datasets.hub(new HubClient(HubSettings.fromEnvironment()), HubDatasetRef.parse(dataset, name));
-    }
-
-    /** The names {@code --format} takes, for its help: {@value #AUTO} and every known layout. */
-    static final class Layouts implements Iterable<String> {
-        @Override
-        public Iterator<String> iterator() {
-            List<String> names = new ArrayList<>(List.of(AUTO));
-            names.addAll(PreferenceFormats.names());
-            return names.iterator();
-        }
     }
 }

@@ -2,12 +2,12 @@ package dev.dpo4j.examples.quickstart;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.dpo4j.core.engine.Autograd;
 import dev.dpo4j.core.model.DecoderModel;
 import dev.dpo4j.core.optim.AdamW;
 import dev.dpo4j.core.optim.GradClipping;
 import dev.dpo4j.core.optim.LrScheduler;
 import dev.dpo4j.core.optim.LrSchedulerType;
-import dev.dpo4j.core.train.Autograd;
 import dev.dpo4j.core.train.PackedBatch;
 import dev.dpo4j.core.train.SegmentLogps;
 import dev.dpo4j.core.train.SftExample;

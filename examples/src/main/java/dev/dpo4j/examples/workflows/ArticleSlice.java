@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dpo4j.core.hub.HubClient;
 import dev.dpo4j.core.hub.HubSettings;
+import dev.dpo4j.core.io.AtomicFiles;
 import dev.dpo4j.core.io.JsonlWriter;
 import dev.dpo4j.data.io.DataRow;
 import dev.dpo4j.data.io.Dataset;
@@ -40,20 +41,20 @@ final class ArticleSlice {
      */
     static long write(ObjectNode data, long from, long count, Path out) throws IOException {
         Dataset rows = open(data).select(from, from + count);
-        Files.createDirectories(out.toAbsolutePath().getParent());
-        Path temp = out.resolveSibling(out.getFileName() + ".tmp");
-        long written;
-        try (JsonlWriter writer = JsonlWriter.create(temp); Stream<DataRow> stream = rows.stream()) {
-            stream.forEach(r -> writer.write(r.value()));
-            written = writer.rowsWritten();
+        try (AtomicFiles.Staged temp = AtomicFiles.stage(out)) {
+            long written;
+            try (JsonlWriter writer = JsonlWriter.create(temp.path()); Stream<DataRow> stream = rows.stream()) {
+                stream.forEach(r -> writer.write(r.value()));
+                written = writer.rowsWritten();
+            }
+            if (written == 0) {
+                throw new IllegalArgumentException(rows.name() + ": no rows from row " + from + " on; iterative DPO"
+                        + " reads " + count + " fresh rows per iteration (data.limit), so the input needs more rows or"
+                        + " fewer iterations");
+            }
+            temp.commit();
+            return written;
         }
-        if (written == 0) {
-            Files.deleteIfExists(temp);
-            throw new IllegalArgumentException(rows.name() + ": no rows from row " + from + " on; iterative DPO reads "
-                    + count + " fresh rows per iteration (data.limit), so the input needs more rows or fewer iterations");
-        }
-        Files.move(temp, out, StandardCopyOption.REPLACE_EXISTING);
-        return written;
     }
 
     private static Dataset open(ObjectNode data) {

@@ -326,4 +326,19 @@ class TrainCommandTest {
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
     }
+
+    @Test
+    void helpListsEveryNameTheRegistriesAccept() {
+        CliTest.Run r = CliTest.cli("train", "--help");
+        assertEquals(0, r.status(), r.err());
+        String help = r.out().replaceAll("\\s+", " ");
+        List<String> names = new ArrayList<>(dev.dpo4j.core.loss.LossType.names());
+        names.addAll(dev.dpo4j.core.optim.OptimizerType.names());
+        names.addAll(dev.dpo4j.core.optim.LrSchedulerType.names());
+        names.addAll(dev.dpo4j.data.format.PreferenceFormats.names());
+        assertTrue(names.contains("cdpo"), "cdpo is a loss type");
+        for (String name : names) {
+            assertTrue(help.contains(" " + name + ",") || help.contains(" " + name + " ("), name + " missing from: " + help);
+        }
+    }
 }
