@@ -106,7 +106,29 @@ public final class ChatTemplate {
      * @throws ChatTemplateException when the template calls {@code raise_exception} or fails
      */
     public String render(List<ChatMessage> messages, boolean addGenerationPrompt) {
+        return render(messages, addGenerationPrompt, Map.of());
+    }
+
+    /**
+     * Renders a conversation with extra template variables, as transformers passes the keyword arguments
+     * of {@code apply_chat_template(..., **kwargs)} (TRL's {@code chat_template_kwargs}), such as Qwen3's
+     * {@code enable_thinking=False}.
+     *
+     * @param messages the conversation, in order
+     * @param addGenerationPrompt whether to end with the template's assistant prompt
+     * @param variables more variables for the template; they may not replace {@code messages},
+     *     {@code add_generation_prompt}, {@code bos_token} or {@code eos_token}
+     * @return the rendered text
+     * @throws ChatTemplateException when the template raises an exception or fails to render
+     * @throws IllegalArgumentException when a variable would replace one of the four above
+     */
+    public String render(List<ChatMessage> messages, boolean addGenerationPrompt, Map<String, ?> variables) {
         Objects.requireNonNull(messages, "messages must not be null");
+        for (String reserved : List.of("messages", "add_generation_prompt", "bos_token", "eos_token")) {
+            if (variables.containsKey(reserved)) {
+                throw new IllegalArgumentException("chat template variable '" + reserved + "' is set by the renderer");
+            }
+        }
         List<Map<String, Object>> messageMaps = new ArrayList<>(messages.size());
         for (ChatMessage m : messages) {
             Map<String, Object> map = new LinkedHashMap<>();
@@ -114,7 +136,7 @@ public final class ChatTemplate {
             map.put("content", m.content());
             messageMaps.add(map);
         }
-        Map<String, Object> context = new HashMap<>();
+        Map<String, Object> context = new HashMap<>(variables);
         context.put("messages", messageMaps);
         context.put("add_generation_prompt", addGenerationPrompt);
         if (bosToken != null) {

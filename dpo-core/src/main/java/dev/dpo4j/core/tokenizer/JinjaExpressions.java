@@ -1,5 +1,7 @@
 package dev.dpo4j.core.tokenizer;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -261,6 +263,152 @@ final class JinjaExpressions {
             i++;
         }
         throw new ChatTemplateException("Chat template has an unbalanced '(' in: " + code.strip());
+    }
+
+    /**
+     * Rewrites Python slices {@code recv[start:stop:step]} (any part may be empty) to
+     * {@code (recv|py_slice(start, stop, step))} outside string literals, with {@code none} for an empty
+     * part: Jinjava has no slice syntax, and Qwen3's template walks {@code messages[::-1]}.
+     */
+    static String rewriteSlices(String code) {
+        StringBuilder b = new StringBuilder(code.length() + 16);
+        int i = 0;
+        while (i < code.length()) {
+            char c = code.charAt(i);
+            if (c == '\'' || c == '"') {
+                int e = endOfString(code, i);
+                b.append(code, i, e);
+                i = e;
+                continue;
+            }
+            if (c == '[' && b.length() > 0 && isSubscriptable(b.charAt(b.length() - 1))) {
+                int close = matchParen(code, i);
+                List<String> parts = topLevelSplit(code.substring(i + 1, close), ':');
+                if (parts.size() == 2 || parts.size() == 3) {
+                    int receiverStart = receiverStart(b);
+                    String receiver = b.substring(receiverStart);
+                    b.setLength(receiverStart);
+                    b.append('(').append(receiver).append("|py_slice(");
+                    for (int k = 0; k < 3; k++) {
+                        String part = k < parts.size() ? parts.get(k).strip() : "";
+                        b.append(k == 0 ? "" : ", ").append(part.isEmpty() ? "none" : rewriteSlices(part));
+                    }
+                    b.append("))");
+                    i = close + 1;
+                    continue;
+                }
+            }
+            b.append(c);
+            i++;
+        }
+        return b.toString();
+    }
+
+    /**
+     * Wraps each keyword argument's value in parentheses, {@code f(k=v - 1)} to {@code f(k=(v - 1))}:
+     * Jinjava binds {@code =} tighter than arithmetic and filters inside a call, so
+     * {@code namespace(last_query_index=messages|length - 1)} (Qwen3) would subtract from the parameter.
+     */
+    static String rewriteKeywordArgs(String code) {
+        StringBuilder b = new StringBuilder(code.length() + 16);
+        java.util.Deque<Integer> closeAt = new java.util.ArrayDeque<>(); // depth of each value awaiting ')'
+        int depth = 0;
+        int i = 0;
+        while (i < code.length()) {
+            char c = code.charAt(i);
+            if (c == '\'' || c == '"') {
+                int e = endOfString(code, i);
+                b.append(code, i, e);
+                i = e;
+                continue;
+            }
+            if (c == '(' || c == '[' || c == '{') {
+                depth++;
+            } else if (c == ')' || c == ']' || c == '}' || c == ',') {
+                if (!closeAt.isEmpty() && closeAt.peek() == depth) {
+                    closeAt.pop();
+                    b.append(')');
+                }
+                if (c != ',') {
+                    depth--;
+                }
+            } else if (c == '=' && depth > 0 && isKeywordEquals(code, i) && isCallArgs(code, i)) {
+                b.append("=(");
+                closeAt.push(depth);
+                i++;
+                continue;
+            }
+            b.append(c);
+            i++;
+        }
+        return b.toString();
+    }
+
+    /** Whether the {@code =} at {@code at} is {@code name=} (not {@code ==}, {@code !=}, {@code <=}, {@code >=}). */
+    private static boolean isKeywordEquals(String code, int at) {
+        if (at + 1 < code.length() && code.charAt(at + 1) == '=') {
+            return false;
+        }
+        int p = at - 1;
+        while (p >= 0 && code.charAt(p) == ' ') {
+            p--;
+        }
+        if (p < 0 || !isIdent(code.charAt(p))) {
+            return false;
+        }
+        while (p >= 0 && isIdent(code.charAt(p))) {
+            p--;
+        }
+        while (p >= 0 && code.charAt(p) == ' ') {
+            p--;
+        }
+        return p >= 0 && (code.charAt(p) == '(' || code.charAt(p) == ',');
+    }
+
+    /** Whether the innermost open bracket before {@code at} is a call's {@code (}. */
+    private static boolean isCallArgs(String code, int at) {
+        int depth = 0;
+        for (int p = at - 1; p >= 0; p--) {
+            char c = code.charAt(p);
+            if (c == ')' || c == ']' || c == '}') {
+                depth++;
+            } else if (c == '(' || c == '[' || c == '{') {
+                if (depth-- == 0) {
+                    return c == '(' && p > 0 && isIdent(code.charAt(p - 1));
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean isSubscriptable(char c) {
+        return isIdent(c) || c == ')' || c == ']';
+    }
+
+    /** Splits on {@code sep} outside strings and brackets. */
+    private static List<String> topLevelSplit(String s, char sep) {
+        List<String> parts = new ArrayList<>();
+        int depth = 0;
+        int from = 0;
+        int i = 0;
+        while (i < s.length()) {
+            char c = s.charAt(i);
+            if (c == '\'' || c == '"') {
+                i = endOfString(s, i);
+                continue;
+            }
+            if (c == '(' || c == '[' || c == '{') {
+                depth++;
+            } else if (c == ')' || c == ']' || c == '}') {
+                depth--;
+            } else if (c == sep && depth == 0) {
+                parts.add(s.substring(from, i));
+                from = i + 1;
+            }
+            i++;
+        }
+        parts.add(s.substring(from));
+        return parts;
     }
 
     static void collectFilters(String code, Set<String> into) {

@@ -14,7 +14,9 @@ import java.util.TreeSet;
  * Everything that makes Jinjava render Hugging Face chat templates the way Python's Jinja2 does in
  * {@code transformers} ({@code ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True)}).
  *
- * <p>Engine settings: trim_blocks and lstrip_blocks on, and Jinjava's legacy overrides that make
+ * <p>Engine settings: trim_blocks and lstrip_blocks on, nested interpretation off (Jinjava would
+ * otherwise render a {@code {{ … }}} found inside a message's text), the first {@code raise_exception}
+ * is the one reported (Jinja2 stops there), and Jinjava's legacy overrides that make
  * {@code {{- … -}}} whitespace control and operator precedence follow Jinja2.
  *
  * <p>Source pre-pass ({@link #preprocess}), applied once per template:
@@ -27,6 +29,9 @@ import java.util.TreeSet;
  *   <li>Python string and dict methods Java lacks are rewritten to filters:
  *       {@code recv.name(args)} becomes {@code (recv|py_name(args))} for the names in
  *       {@link JinjaExpressions#PY_METHODS}, so chaining and subscripts after the call keep working;</li>
+ *   <li>Python slices {@code x[a:b:c]} become {@code (x|py_slice(a, b, c))}, and keyword arguments get
+ *       parentheses, {@code f(k=(v - 1))}, since Jinjava binds {@code =} tighter than operators in a
+ *       call ({@link JinjaExpressions#rewriteSlices}, {@link JinjaExpressions#rewriteKeywordArgs});</li>
  *   <li>prefix {@code not} gets Jinja2's precedence, looser than comparisons, {@code in} and
  *       {@code is} tests ({@link JinjaExpressions#rewriteNot}): {@code not x is defined} becomes
  *       {@code not (x is defined)}, which Jinjava would otherwise read as {@code (not x) is defined};</li>
@@ -80,7 +85,9 @@ final class JinjaShims {
      * @return never returns
      */
     static String raiseException(String message) {
-        RAISED.set(message);
+        if (RAISED.get() == null) {
+            RAISED.set(message); // Jinja2 stops at the first raise; Jinjava may go on and raise again
+        }
         throw new ChatTemplateException(message);
     }
 
@@ -172,7 +179,8 @@ final class JinjaShims {
                 i = rawClose + 2;
                 continue;
             }
-            String rewritten = JinjaExpressions.rewriteNot(JinjaExpressions.rewriteMethods(code));
+            String rewritten = JinjaExpressions.rewriteNot(JinjaExpressions.rewriteKeywordArgs(
+                    JinjaExpressions.rewriteSlices(JinjaExpressions.rewriteMethods(code))));
             JinjaExpressions.collectFilters(rewritten, filters);
             if (kind == '{') {
                 rewritten = " (" + rewritten + ")|py_str ";
@@ -259,6 +267,7 @@ final class JinjaShims {
         Jinjava jinjava = new Jinjava(JinjavaConfig.newBuilder()
                 .withTrimBlocks(true)
                 .withLstripBlocks(true)
+                .withNestedInterpretationEnabled(false) // message text is data: "{{ x }}" in it stays text
                 .withLegacyOverrides(overrides)
                 .build());
         try {

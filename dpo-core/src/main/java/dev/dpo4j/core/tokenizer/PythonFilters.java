@@ -4,6 +4,7 @@ import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import com.hubspot.jinjava.lib.filter.Filter;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -32,6 +33,7 @@ final class PythonFilters {
      * @param jinjava the engine
      */
     static void register(Jinjava jinjava) {
+        add(jinjava, "py_slice", (v, a, k) -> slice(v, index(a, 0), index(a, 1), index(a, 2)));
         add(jinjava, "py_str", (v, a, k) -> v instanceof Boolean b ? (b ? "True" : "False") : v);
         add(jinjava, "py_strip", (v, a, k) -> strip(str(v), arg(a, 0), true, true));
         add(jinjava, "trim", (v, a, k) -> strip(str(v), arg(a, 0), true, true));
@@ -55,6 +57,61 @@ final class PythonFilters {
         add(jinjava, "tojson", (v, a, k) -> PythonJson.dumps(v,
                 k.get("indent") instanceof Number n ? n.intValue() : a.length > 0 && a[0] instanceof Number n2 ? n2.intValue() : null,
                 Boolean.TRUE.equals(k.get("sort_keys"))));
+    }
+
+    /**
+     * Python's {@code seq[start:stop:step]} of a list or string (negative indices count from the end,
+     * out-of-range bounds clip, a negative step walks backwards).
+     */
+    static Object slice(Object value, Integer start, Integer stop, Integer step) {
+        List<?> items = value instanceof String s ? s.codePoints().mapToObj(Character::toString).toList()
+                : value instanceof List<?> l ? l
+                : value instanceof Collection<?> c ? new ArrayList<>(c)
+                : null;
+        if (items == null) {
+            throw new ChatTemplateException("cannot slice " + (value == null ? "None" : value.getClass().getSimpleName()));
+        }
+        int n = items.size();
+        int by = step == null ? 1 : step;
+        if (by == 0) {
+            throw new ChatTemplateException("slice step cannot be zero");
+        }
+        int from = bound(start, n, by > 0 ? 0 : n - 1, by);
+        int to = bound(stop, n, by > 0 ? n : -1, by);
+        List<Object> out = new ArrayList<>();
+        for (int i = from; by > 0 ? i < to : i > to; i += by) {
+            out.add(items.get(i));
+        }
+        if (value instanceof String) {
+            return String.join("", out.stream().map(String::valueOf).toList());
+        }
+        return out;
+    }
+
+    /** A slice bound as CPython's {@code PySlice_AdjustIndices} clips it. */
+    private static int bound(Integer index, int n, int fallback, int step) {
+        if (index == null) {
+            return fallback;
+        }
+        int i = index < 0 ? index + n : index;
+        if (i < 0) {
+            return step > 0 ? 0 : -1;
+        }
+        if (i >= n) {
+            return step > 0 ? n : n - 1;
+        }
+        return i;
+    }
+
+    private static Integer index(Object[] args, int i) {
+        if (args.length <= i || args[i] == null) {
+            return null;
+        }
+        if (args[i] instanceof Number number) {
+            return number.intValue();
+        }
+        String text = String.valueOf(args[i]).strip();
+        return text.isEmpty() || text.equalsIgnoreCase("none") ? null : Integer.valueOf(text);
     }
 
     private static void add(Jinjava jinjava, String name, Body body) {

@@ -333,11 +333,26 @@ public final class Tokenizer implements AutoCloseable {
      * @throws ChatTemplateException when the template raises or fails
      */
     public String applyChatTemplate(List<ChatMessage> messages, boolean addGenerationPrompt) {
+        return applyChatTemplate(messages, addGenerationPrompt, Map.of());
+    }
+
+    /**
+     * Renders a conversation with the model's chat template and extra template variables
+     * ({@code apply_chat_template(..., **kwargs)}, e.g. Qwen3's {@code enable_thinking}).
+     *
+     * @param messages the conversation
+     * @param addGenerationPrompt whether to end with the header of an assistant turn
+     * @param variables more template variables
+     * @return the prompt text
+     * @throws IllegalStateException when the model has no chat template
+     * @throws ChatTemplateException when the template raises or fails
+     */
+    public String applyChatTemplate(List<ChatMessage> messages, boolean addGenerationPrompt, Map<String, ?> variables) {
         if (chatTemplate == null) {
             throw new IllegalStateException("The tokenizer in " + modelDir.toAbsolutePath()
                     + " has no chat template (none in chat_template.jinja or tokenizer_config.json)");
         }
-        return chatTemplate.render(messages, addGenerationPrompt);
+        return chatTemplate.render(messages, addGenerationPrompt, variables);
     }
 
     /** Frees the native tokenizer. */

@@ -3,6 +3,7 @@ package dev.dpo4j.core.tokenizer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The source pre-pass: what Jinjava is handed for the Python constructs it lacks. */
@@ -94,5 +95,48 @@ class JinjaShimsTest {
     void malformedTagsAreReported() {
         assertThrows(ChatTemplateException.class, () -> JinjaShims.preprocess("{{ x "));
         assertThrows(ChatTemplateException.class, () -> JinjaShims.preprocess("{# x "));
+    }
+
+    @Test
+    void slicesBecomeTheSliceFilter() {
+        assertEquals("(messages|py_slice(none, none, -1))", JinjaExpressions.rewriteSlices("messages[::-1]"));
+        assertEquals("(m['content']|py_slice(1, none, none))[0]", JinjaExpressions.rewriteSlices("m['content'][1:][0]"));
+        // a list literal and a plain subscript stay as they are
+        assertEquals("[1, 2][0]", JinjaExpressions.rewriteSlices("[1, 2][0]"));
+        assertEquals("x['a:b']", JinjaExpressions.rewriteSlices("x['a:b']"));
+    }
+
+    @Test
+    void slicesFollowPython() {
+        // expected values are Python's: "abcdef"[1:4], [::-1], [-2:], [:-10], [10:], [::2], [5:1:-2]
+        List<String> chars = List.of("a", "b", "c", "d", "e", "f");
+        assertEquals("bcd", PythonFilters.slice("abcdef", 1, 4, null));
+        assertEquals(List.of("f", "e", "d", "c", "b", "a"), PythonFilters.slice(chars, null, null, -1));
+        assertEquals(List.of("e", "f"), PythonFilters.slice(chars, -2, null, null));
+        assertEquals(List.of(), PythonFilters.slice(chars, null, -10, null));
+        assertEquals("", PythonFilters.slice("abcdef", 10, null, null));
+        assertEquals("ace", PythonFilters.slice("abcdef", null, null, 2));
+        assertEquals("fd", PythonFilters.slice("abcdef", 5, 1, -2));
+    }
+
+    @Test
+    void keywordArgumentValuesGetParentheses() {
+        assertEquals("namespace(a=(true), b=(messages|length - 1))",
+                JinjaExpressions.rewriteKeywordArgs("namespace(a=true, b=messages|length - 1)"));
+        // comparisons, and = outside a call, are left alone
+        assertEquals("f(a == b, c != d)", JinjaExpressions.rewriteKeywordArgs("f(a == b, c != d)"));
+        assertEquals(" set x = 1 ", JinjaExpressions.rewriteKeywordArgs(" set x = 1 "));
+        assertEquals("x|tojson(indent=(2))", JinjaExpressions.rewriteKeywordArgs("x|tojson(indent=2)"));
+    }
+
+    @Test
+    void messageTextIsNeverRenderedAsTemplateAndTheFirstRaiseIsReported() {
+        ChatTemplate echo = ChatTemplate.of("{% for m in messages %}{{ m['content'] }}{% endfor %}", null, null);
+        assertEquals("{{ 7 * 6 }} {% if true %}x{% endif %}",
+                echo.render(List.of(ChatMessage.user("{{ 7 * 6 }} {% if true %}x{% endif %}")), false));
+        ChatTemplate twice = ChatTemplate.of("{{ raise_exception('first') }}{{ raise_exception('second') }}", null, null);
+        ChatTemplateException e = assertThrows(ChatTemplateException.class,
+                () -> twice.render(List.of(ChatMessage.user("x")), false));
+        assertEquals("first", e.getMessage());
     }
 }
