@@ -3,10 +3,13 @@ package dev.dpo4j.core.model;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.StringJoiner;
 
 /**
  * The architecture of a decoder, read from a Hugging Face {@code config.json}.
@@ -120,6 +123,26 @@ public record ModelConfig(
     /** Query heads per key/value head (grouped-query attention group size). */
     public int groupSize() {
         return numHeads / numKvHeads;
+    }
+
+    /**
+     * The record's text with the EOS ids spelled out (a record prints an array as its identity, which
+     * differs between two loads of the same config and made every fingerprint of the model unique).
+     *
+     * @return {@code ModelConfig[modelType=…, …, eosTokenIds=[2]]}
+     */
+    @Override
+    public String toString() {
+        StringJoiner text = new StringJoiner(", ", "ModelConfig[", "]");
+        for (RecordComponent c : ModelConfig.class.getRecordComponents()) {
+            try {
+                Object value = c.getAccessor().invoke(this);
+                text.add(c.getName() + "=" + (value instanceof long[] ids ? Arrays.toString(ids) : value));
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return text.toString();
     }
 
     /**

@@ -22,14 +22,15 @@ import java.util.Map;
  * <p>The reference is the same model with its adapters off ({@code reference: base}) or with the
  * starting adapter's weights swapped in ({@code reference: initial}); never a second copy of the
  * weights. With {@code precompute_ref_log_probs} its log-probs are computed once before training and
- * kept in a {@link ReferenceCache} file in the run directory, reused across epochs and restarts.
+ * kept in a {@link ReferenceCache} file in a cache folder shared across runs, reused across epochs,
+ * restarts and later runs on the same model and data.
  *
  * <p>Segments of a pass are pair-major: 2i chosen, 2i + 1 rejected (see {@link PackedBatch}).
  */
 public final class DpoObjective implements Objective<PreferencePair> {
     private final LoraModel lora;
     private final TrainConfig config;
-    private final Path runDir;
+    private final Path cacheDir;
     private final WeightedLoss loss;
     private final Map<String, float[]> initialAdapter; // reference: initial
     private final PrintStream progress;
@@ -44,13 +45,13 @@ public final class DpoObjective implements Objective<PreferencePair> {
      *
      * @param lora the adapters being trained
      * @param config loss type, β, reference policy, caching
-     * @param runDir where the reference cache lives
-     * @param progress where the precompute progress bar goes, or null
+     * @param cacheDir the folder of the reference cache (shared across runs: see {@link ReferenceCache})
+     * @param progress where the precompute progress bar and the cache's note go, or null
      */
-    public DpoObjective(LoraModel lora, TrainConfig config, Path runDir, PrintStream progress) {
+    public DpoObjective(LoraModel lora, TrainConfig config, Path cacheDir, PrintStream progress) {
         this.lora = lora;
         this.config = config;
-        this.runDir = runDir;
+        this.cacheDir = cacheDir;
         this.loss = WeightedLoss.of(config.lossType(), config.lossWeights());
         this.initialAdapter = config.referenceIsInitialAdapter() ? lora.snapshot() : null;
         this.progress = progress;
@@ -60,6 +61,11 @@ public final class DpoObjective implements Objective<PreferencePair> {
     @Override
     public String name() {
         return "dpo";
+    }
+
+    @Override
+    public List<long[]> tokens(PreferencePair example) {
+        return List.of(example.promptIds(), example.chosenIds(), example.rejectedIds());
     }
 
     @Override
@@ -74,11 +80,11 @@ public final class DpoObjective implements Objective<PreferencePair> {
         if (!config.precomputeRefLogProbs()) {
             return;
         }
-        String fingerprint = referenceFingerprint();
+        String identity = referenceIdentity();
         closeCaches();
-        trainCache = fill(ReferenceCache.open(runDir, "train", fingerprint, train), train, "reference train");
+        trainCache = fill(ReferenceCache.open(cacheDir, "train", identity, train), train, "reference train");
         if (!eval.isEmpty()) {
-            evalCache = fill(ReferenceCache.open(runDir, "eval", fingerprint, eval), eval, "reference eval");
+            evalCache = fill(ReferenceCache.open(cacheDir, "eval", identity, eval), eval, "reference eval");
         }
     }
 
@@ -86,6 +92,10 @@ public final class DpoObjective implements Objective<PreferencePair> {
     private ReferenceCache fill(ReferenceCache cache, List<PreferencePair> pairs, String label) {
         int batchSize = config.evalBatchSize();
         int missing = pairs.size() - cache.size();
+        if (progress != null) {
+            progress.printf("%s: reused %d of %d pairs' log-probs from %s%s%n", label, cache.reused(), pairs.size(),
+                    cache.file(), cache.writable() ? "" : " (another run is writing it: the rest is not saved)");
+        }
         if (missing <= 0) {
             return cache;
         }
@@ -133,13 +143,17 @@ public final class DpoObjective implements Objective<PreferencePair> {
         }
     }
 
-    private String referenceFingerprint() {
+    /**
+     * What the reference is: the base weights (with their precision and quantization), and for
+     * {@code reference: initial} the starting adapter as it was when this objective was made — never the
+     * weights being trained, which a resume restores.
+     */
+    private String referenceIdentity() {
         String base = ModelFingerprint.of(lora.model());
         if (initialAdapter == null) {
             return base + "/base";
         }
-        return base + "/initial/" + ModelFingerprint.of(lora.config().toString(), lora.parameters(),
-                lora.model().manager());
+        return base + "/initial/" + ModelFingerprint.ofArrays(lora.config().toString(), initialAdapter);
     }
 
     @Override

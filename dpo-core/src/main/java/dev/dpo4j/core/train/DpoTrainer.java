@@ -26,6 +26,7 @@ public final class DpoTrainer {
     private final Path runDir;
     private final String baseModel;
     private final PrintStream progress;
+    private final Path referenceCache;
 
     /**
      * Creates the trainer. With {@code reference: initial}, the adapter's weights now are the reference.
@@ -37,11 +38,29 @@ public final class DpoTrainer {
      * @param progress where progress bars go, or null
      */
     public DpoTrainer(LoraModel lora, TrainConfig config, Path runDir, String baseModel, PrintStream progress) {
+        this(lora, config, runDir, baseModel, progress, runDir);
+    }
+
+    private DpoTrainer(LoraModel lora, TrainConfig config, Path runDir, String baseModel, PrintStream progress,
+                       Path referenceCache) {
         this.lora = lora;
         this.config = config;
         this.runDir = runDir;
         this.baseModel = baseModel;
         this.progress = progress;
+        this.referenceCache = referenceCache;
+    }
+
+    /**
+     * A trainer like this one that keeps precomputed reference log-probs in a folder shared across runs
+     * ({@link ReferenceCache#defaultDirectory()}, say) instead of the run directory, so later runs on the
+     * same model and data reuse them.
+     *
+     * @param dir the cache folder
+     * @return the trainer
+     */
+    public DpoTrainer withReferenceCache(Path dir) {
+        return new DpoTrainer(lora, config, runDir, baseModel, progress, dir);
     }
 
     /**
@@ -53,7 +72,7 @@ public final class DpoTrainer {
      * @return the outcome
      */
     public TrainResult train(List<PreferencePair> train, List<PreferencePair> eval, boolean resume) {
-        try (DpoObjective objective = new DpoObjective(lora, config, runDir, progress)) {
+        try (DpoObjective objective = new DpoObjective(lora, config, referenceCache, progress)) {
             return new Trainer<>(lora, config, objective, runDir, baseModel, progress).train(train, eval, resume);
         }
     }

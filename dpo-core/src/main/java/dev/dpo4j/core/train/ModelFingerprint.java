@@ -75,4 +75,28 @@ public final class ModelFingerprint {
             throw new IllegalStateException(e);
         }
     }
+
+    /**
+     * Fingerprints weights held in Java arrays (an adapter's snapshot): SHA-256 of the label, then each
+     * name with its values' exact bits, in name order.
+     *
+     * @param label mixed into the hash
+     * @param arrays name → values
+     * @return 64 hex digits
+     */
+    public static String ofArrays(String label, Map<String, float[]> arrays) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(label.getBytes(StandardCharsets.UTF_8));
+            for (Map.Entry<String, float[]> e : new java.util.TreeMap<>(arrays).entrySet()) {
+                sha.update(("\n" + e.getKey() + ":").getBytes(StandardCharsets.UTF_8));
+                java.nio.ByteBuffer bits = java.nio.ByteBuffer.allocate(4 * e.getValue().length);
+                bits.asFloatBuffer().put(e.getValue());
+                sha.update(bits);
+            }
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }

@@ -21,6 +21,15 @@ public interface Objective<E> extends AutoCloseable {
     String name();
 
     /**
+     * An example's token ids, part by part (prompt, completions): what identifies the training data in a
+     * checkpoint.
+     *
+     * @param example the example
+     * @return its parts
+     */
+    List<long[]> tokens(E example);
+
+    /**
      * Lays out a micro-batch.
      *
      * @param examples the micro-batch

@@ -30,6 +30,11 @@ public final class SftObjective implements Objective<SftExample> {
     }
 
     @Override
+    public List<long[]> tokens(SftExample example) {
+        return List.of(example.promptIds(), example.completionIds());
+    }
+
+    @Override
     public PackedBatch layout(List<SftExample> examples) {
         return PackedBatch.ofExamples(examples, config.packing() ? config.maxLength() : 0);
     }

@@ -23,10 +23,14 @@ import dev.dpo4j.core.util.Scalars;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +57,12 @@ public final class Trainer<E> {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The metrics log's file name in the run directory. */
     public static final String METRICS_FILE = "metrics.jsonl";
+    /**
+     * Settings that cannot change the trained adapter, so a resume may change them: how often to log,
+     * evaluate and checkpoint.
+     */
+    public static final List<String> RESUME_FREE = List.of("logging_steps", "eval_steps", "save_steps");
+    private static final String IDENTITY = "run_identity";
 
     private final DecoderModel model;
     private final LoraModel lora;
@@ -125,9 +135,10 @@ public final class Trainer<E> {
         try (Optimizer optimizer = optimizer()) {
             Files.createDirectories(runDir);
             int start = 0;
+            ObjectNode identity = identity(train); // before a restore replaces the starting adapter
             Optional<Path> latest = resume ? checkpoints.latest() : Optional.empty();
             if (latest.isPresent()) {
-                start = restore(checkpoints.load(latest.get()), optimizer, total);
+                start = restore(checkpoints.load(latest.get()), optimizer, total, identity);
             }
             trimMetrics(metricsFile, start);
             objective.prepare(train, eval);
@@ -160,7 +171,7 @@ public final class Trainer<E> {
                         history.add(line);
                     }
                     if (config.saveSteps() > 0 && done % config.saveSteps() == 0 && done < total) {
-                        checkpoints.save(done, lora, optimizer, state(total), baseModel);
+                        checkpoints.save(done, lora, optimizer, state(total, identity), baseModel);
                     }
                     if (bar != null) {
                         bar.setExtra(window.summary());
@@ -268,30 +279,93 @@ public final class Trainer<E> {
         return OptimizerType.of(config.optimizer()).create(config.weightDecay());
     }
 
-    private ObjectNode state(int total) {
+    private ObjectNode state(int total, ObjectNode identity) {
         ObjectNode s = JSON.createObjectNode();
         s.put("total_steps", total);
         s.put("seed", config.seed());
         s.put("objective", objective.name());
         s.put("dtype", model.options().label());
+        s.set(IDENTITY, identity);
         if (scaler != null) {
             scaler.save(s);
         }
         return s;
     }
 
-    private int restore(CheckpointStore.Restored r, Optimizer optimizer, int total) {
+    /**
+     * What a run resuming this one's checkpoints must share with it: every setting that shapes the
+     * result (all of {@link TrainConfig} but {@link #RESUME_FREE}), the objective, the precision, and the
+     * fingerprints of the base weights, the starting adapter and the training data's token ids.
+     */
+    private ObjectNode identity(List<E> train) {
+        ObjectNode id = JSON.valueToTree(config);
+        RESUME_FREE.forEach(id::remove);
+        id.put("objective", objective.name());
+        id.put("dtype", model.options().label());
+        id.put("base_model_fingerprint", ModelFingerprint.of(model));
+        id.put("start_adapter_fingerprint", ModelFingerprint.ofArrays(lora.config().toString(), lora.snapshot()));
+        id.put("train_data_fingerprint", dataFingerprint(train));
+        return id;
+    }
+
+    private String dataFingerprint(List<E> examples) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            ByteBuffer bytes = ByteBuffer.allocate(8);
+            for (E example : examples) {
+                for (long[] part : objective.tokens(example)) {
+                    sha.update((byte) '|');
+                    for (long id : part) {
+                        sha.update(bytes.clear().putLong(id).array());
+                    }
+                }
+                sha.update((byte) '\n');
+            }
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Each key whose value differs between a checkpoint's identity and this run's, with both values. */
+    private static List<String> differences(JsonNode saved, ObjectNode current) {
+        List<String> out = new ArrayList<>();
+        java.util.Set<String> keys = new java.util.TreeSet<>();
+        saved.fieldNames().forEachRemaining(keys::add);
+        current.fieldNames().forEachRemaining(keys::add);
+        for (String key : keys) {
+            JsonNode a = saved.get(key);
+            JsonNode b = current.get(key);
+            // compared as JSON text: a checkpoint's 42 reads back as an int where this run holds a long
+            if (a == null || b == null || !a.toString().equals(b.toString())) {
+                out.add(key + ": checkpoint " + (a == null ? "(not set)" : a) + ", this run " + (b == null ? "(not set)" : b));
+            }
+        }
+        return out;
+    }
+
+    private int restore(CheckpointStore.Restored r, Optimizer optimizer, int total, ObjectNode identity) {
         JsonNode s = r.state();
+        String dtype = s.path("dtype").asText("float32");
+        if (!dtype.equals(model.options().label())) {
+            throw new IllegalArgumentException(r.dir() + ": checkpoint of a " + dtype + " run; this run loads the model"
+                    + " as " + model.options().label() + " (resume with the same --dtype and quantization)");
+        }
+        JsonNode saved = s.get(IDENTITY);
+        if (saved == null) {
+            throw new IllegalArgumentException(r.dir() + ": this checkpoint records no run settings (an older dpo4j"
+                    + " wrote it), so a resume cannot be checked; start over without --resume");
+        }
+        List<String> differ = differences(saved, identity);
+        if (!differ.isEmpty()) {
+            throw new IllegalArgumentException(r.dir() + ": made with other settings; --resume needs the same ones"
+                    + " (or start over without --resume): " + String.join("; ", differ));
+        }
         if (s.path("total_steps").asInt() != total || s.path("seed").asLong() != config.seed()
                 || !s.path("objective").asText().equals(objective.name())) {
             throw new IllegalArgumentException(r.dir() + ": checkpoint of another run (total_steps "
                     + s.path("total_steps") + ", seed " + s.path("seed") + ", objective " + s.path("objective")
                     + "); this run has " + total + " steps, seed " + config.seed() + ", " + objective.name());
-        }
-        String dtype = s.path("dtype").asText("float32");
-        if (!dtype.equals(model.options().label())) {
-            throw new IllegalArgumentException(r.dir() + ": checkpoint of a " + dtype + " run; this run loads the model"
-                    + " as " + model.options().label() + " (resume with the same --dtype and quantization)");
         }
         lora.load(r.adapter());
         optimizer.restore(r.optimizer());

@@ -278,6 +278,11 @@ class MixedPrecisionTrainingTest {
         }
 
         @Override
+        public List<long[]> tokens(PreferencePair example) {
+            return inner.tokens(example);
+        }
+
+        @Override
         public PackedBatch layout(List<PreferencePair> examples) {
             return inner.layout(examples);
         }

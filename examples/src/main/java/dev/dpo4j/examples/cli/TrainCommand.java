@@ -48,7 +48,7 @@ final class TrainCommand implements Callable<Integer> {
     private static final Pattern DECIMAL = Pattern.compile("[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?");
     /** Flags whose values are names or paths, never numbers. */
     private static final Set<String> TEXT_KEYS = Set.of("model", "data", "eval_data", "dataset", "split", "eval_split",
-            "format", "output", "adapter", "task",
+            "format", "cache_dir", "output", "adapter", "task",
             "device", "reference", "optimizer", "truncation_mode", "lr_scheduler_type", "loss_type",
             "lora_target_modules", "dtype", "torch_dtype", "bnb_4bit_quant_type", "bnb_4bit_compute_dtype");
 
@@ -89,6 +89,11 @@ final class TrainCommand implements Callable<Integer> {
                     + "each source's first row).")
     String format;
 
+    @Option(names = "--cache-dir", paramLabel = "DIR",
+            description = "Folder for precomputed reference log-probs, shared across runs so a resume or a later run"
+                    + " on the same model and data reuses them (default $DPO4J_CACHE, else ~/.cache/dpo4j; YAML: cache_dir).")
+    String cacheDir;
+
     @Option(names = "--output", paramLabel = "DIR", description = "Run directory (YAML: output, output_dir).")
     String output;
 
@@ -101,7 +106,9 @@ final class TrainCommand implements Callable<Integer> {
     String task;
 
     @Option(names = "--resume", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
-            description = "Continue from the latest checkpoint in --output (same settings required).")
+            description = "Continue from the latest checkpoint in --output. Every setting that shapes the result, the"
+                    + " base model, the starting adapter and the data must be the checkpoint's (a resume is refused"
+                    + " otherwise, naming each difference); --logging-steps, --eval-steps and --save-steps may differ.")
     String resume;
 
     @Option(names = "--device", paramLabel = "DEV", description = "cpu (default), gpu or gpu:N.")

@@ -107,7 +107,7 @@ final class TrainRun {
                     trainCount = train.size();
                     evalCount = eval.size();
                     result = new DpoTrainer(lora, config, settings.output(), settings.model(), progress)
-                            .train(train, eval, settings.resume());
+                            .withReferenceCache(settings.referenceCache()).train(train, eval, settings.resume());
                 } else {
                     SftReader reader = new SftReader(tokenizer, vocab, truncation).skipBadRows(settings.skipBadRows());
                     List<SftExample> train = read(lm, () -> reader.read(trainRows), trainRows, true);

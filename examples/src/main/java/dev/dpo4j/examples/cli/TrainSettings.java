@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dpo4j.core.model.Precision;
+import dev.dpo4j.core.train.ReferenceCache;
 import dev.dpo4j.core.train.TrainConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,6 +31,8 @@ import java.util.stream.Collectors;
  *
  * @param model the base model: a directory or a Hub id
  * @param data the training and evaluation rows: files, folders or a Hub dataset
+ * @param cacheDir the folder shared across runs for precomputed reference log-probs ({@code cache_dir}), or
+ *     null for {@link ReferenceCache#defaultDirectory()}
  * @param output the run directory
  * @param adapter a PEFT adapter to start from, or null for a fresh one
  * @param task {@code dpo} or {@code sft}
@@ -44,9 +47,18 @@ import java.util.stream.Collectors;
  *     {@code lora_dropout} among them applies, the adapter's own config wins for the rest
  * @param notes remarks for stderr (keys read but ignored, settings overruled)
  */
-record TrainSettings(String model, TrainData data, Path output, Path adapter, String task,
+record TrainSettings(String model, TrainData data, Path cacheDir, Path output, Path adapter, String task,
                      boolean resume, boolean skipBadRows, String device, PrecisionSettings precision,
                      TrainConfig config, Map<String, JsonNode> loraKeys, List<String> notes) {
+
+    /**
+     * The folder of precomputed reference log-probs for this run.
+     *
+     * @return {@code cache_dir/ref_logps}, or the shared default
+     */
+    Path referenceCache() {
+        return cacheDir == null ? ReferenceCache.defaultDirectory() : cacheDir.resolve("ref_logps");
+    }
 
     /** The two tasks. */
     static final List<String> TASKS = List.of("dpo", "sft");
@@ -54,7 +66,7 @@ record TrainSettings(String model, TrainData data, Path output, Path adapter, St
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final String LORA = "lora_config";
     private static final Set<String> RUN_KEYS = Set.of("model", "train_path", "valid_path", "dataset", "split",
-            "eval_split", "format", "output", "adapter",
+            "eval_split", "format", "cache_dir", "output", "adapter",
             "task", "resume", "skip_bad_rows", "device", "dtype", "fp16", "bf16", "load_in_4bit", "load_in_8bit",
             "bnb_4bit_quant_type", "bnb_4bit_use_double_quant", "bnb_4bit_compute_dtype", "tf32");
 
@@ -132,7 +144,7 @@ record TrainSettings(String model, TrainData data, Path output, Path adapter, St
                     + " instruction_tuning are accepted too), got '" + taskName + "'");
         }
         String device = text(merged, "device", false);
-        return new TrainSettings(model, data, output, adapter, task, bool(merged, "resume"),
+        return new TrainSettings(model, data, path(merged, "cache_dir", false), output, adapter, task, bool(merged, "resume"),
                 bool(merged, "skip_bad_rows"), device == null ? "cpu" : device, precision(merged), config, loraKeys,
                 List.copyOf(notes));
     }
