@@ -7,6 +7,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -47,8 +48,8 @@ public final class DirectoryLock implements AutoCloseable {
             }
             if (lock == null) {
                 channel.close();
-                throw new IllegalStateException("another " + holder + " is using " + file.getParent()
-                        + " (lock file " + file + " is held); wait for it or use another output directory");
+                throw new IllegalStateException("another " + holder + " is using " + file.getParent() + " (" + owner(file)
+                        + " holds " + file + "); wait for it or use another output directory");
             }
             channel.truncate(0);
             channel.write(ByteBuffer.wrap(("pid " + ProcessHandle.current().pid() + "\n")
@@ -63,6 +64,16 @@ public final class DirectoryLock implements AutoCloseable {
                 e.addSuppressed(suppressed);
             }
             throw new UncheckedIOException("cannot lock " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Who holds a lock, from the line its holder wrote ({@code pid 1234}). */
+    private static String owner(Path file) {
+        try {
+            String line = Files.readString(file, StandardCharsets.UTF_8).strip();
+            return line.startsWith("pid ") ? "process " + line.substring(4) : "another process";
+        } catch (IOException e) {
+            return "another process";
         }
     }
 

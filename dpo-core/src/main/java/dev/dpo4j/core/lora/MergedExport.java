@@ -356,6 +356,13 @@ public final class MergedExport {
                 NDArray merged = update.merge().apply(w);
                 merged.attach(scope);
                 FloatBuffer values = merged.toByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+                for (int i = 0; i < values.limit(); i++) {
+                    if (!Float.isFinite(values.get(i))) {
+                        throw new IOException("merged tensor " + info.name() + " holds " + values.get(i) + " at element "
+                                + i + " (base value " + staging.getFloat(4 * i) + "): the adapter or the base is not"
+                                + " finite there; nothing was written");
+                    }
+                }
                 SafetensorsWriter.writeFloats(out, values, info.dtype(), chunk);
             }
         }

@@ -89,7 +89,15 @@ public final class PeftAdapters {
         try (SafetensorsCheckpoint file = SafetensorsCheckpoint.open(weightsFile)) {
             for (String name : file.names()) {
                 shapes.put(name, file.info(name).shape());
-                weights.put(name, file.readFloatArray(name)); // F16/BF16 widened exactly
+                float[] values = file.readFloatArray(name); // F16/BF16 widened exactly
+                for (int i = 0; i < values.length; i++) {
+                    if (!Float.isFinite(values[i])) {
+                        throw new IllegalArgumentException(weightsFile + ": tensor " + name + " holds " + values[i]
+                                + " at element " + i + "; an adapter with non-finite weights cannot be used (did its"
+                                + " training diverge?)");
+                    }
+                }
+                weights.put(name, values);
             }
         }
         LoraConfig config = parseConfig(root, configFile, shapes.keySet());

@@ -78,7 +78,12 @@ final class WeightLoader {
                             + Arrays.toString(shape) + " but config.json implies " + Arrays.toString(e.getValue()));
                 }
             }
-            return place(config, options, manager, ckpt::readFloat32Into, "checkpoint " + dir);
+            WeightSource checked = (name, first, count, dst) -> {
+                int start = dst.position();
+                ckpt.readFloat32Into(name, first, count, dst);
+                requireFinite(dst, start, count, first, name, () -> fileOf(ckpt, name));
+            };
+            return place(config, options, manager, checked, "checkpoint " + dir);
         } catch (IOException e) {
             throw new ModelLoadException("checkpoint " + dir + ": " + e.getMessage(), e);
         }
@@ -213,6 +218,34 @@ final class WeightLoader {
             }
             throw e;
         }
+    }
+
+    /**
+     * Refuses a NaN or infinite weight, naming the file and the tensor: a broken checkpoint (a failed
+     * conversion or download) would otherwise surface as "loss is NaN" at step 1, or as token 0s.
+     *
+     * @param values the buffer just filled, little-endian float32
+     * @param start the position where the values start
+     * @param count how many were read
+     * @param firstElement the tensor element of the first value
+     * @param name the tensor
+     * @param file names the file holding it, computed only for the message
+     */
+    static void requireFinite(ByteBuffer values, int start, int count, long firstElement, String name,
+                              java.util.function.Supplier<String> file) {
+        for (int i = 0; i < count; i++) {
+            float v = values.getFloat(start + 4 * i);
+            if (!Float.isFinite(v)) {
+                throw new ModelLoadException(file.get() + ": tensor " + name + " holds " + v + " at element "
+                        + (firstElement + i) + "; a model with non-finite weights cannot be trained or run (was the"
+                        + " file converted or downloaded whole?)");
+            }
+        }
+    }
+
+    private static String fileOf(SafetensorsCheckpoint ckpt, String name) {
+        return ckpt.files().stream().filter(f -> f.contains(name)).map(f -> f.path().toString()).findFirst()
+                .orElse(ckpt.path().toString());
     }
 
     /** float32 → float16 (round to nearest even) into {@code out}; false when a value would overflow. */

@@ -141,6 +141,14 @@ final class DataSynthCommand implements Callable<Integer> {
             out.println("judge: " + judgeClient.usage().summary());
             out.println("output: " + output.toAbsolutePath());
             out.flush();
+            if (report.pairsTrain() + report.pairsValid() == 0 && report.requestFailures() > 0) {
+                PrintWriter err = spec.commandLine().getErr();
+                err.println("error: no pairs, and " + report.requestFailures() + " requests failed (rejects.jsonl"
+                        + " says why; exit " + Dpo4jCli.NOTHING_PRODUCED + "); rerun with --retry-rejects once the"
+                        + " cause is fixed");
+                err.flush();
+                return Dpo4jCli.NOTHING_PRODUCED;
+            }
         }
         return 0;
     }

@@ -17,6 +17,14 @@ import picocli.CommandLine.Spec;
             MergeCommand.class, QuickstartCommand.class, TrainCommand.class,
             CommandLine.HelpCommand.class})
 public final class Dpo4jCli implements Runnable {
+    /** Exit status: success. */
+    public static final int OK = 0;
+    /** Exit status: an error stopped the command. */
+    public static final int FAILED = 1;
+    /** Exit status: the command line or config was wrong. */
+    public static final int USAGE = 2;
+    /** Exit status: the run finished but every request failed, so nothing usable was produced. */
+    public static final int NOTHING_PRODUCED = 3;
 
     /**
      * Runs the CLI and exits with its status.
@@ -28,7 +36,10 @@ public final class Dpo4jCli implements Runnable {
     }
 
     /**
-     * Runs the CLI and returns its exit status (0 success, 1 failure, 2 usage error).
+     * Runs the CLI and returns its exit status: {@value #OK} success (a partial failure, counted in the output,
+     * included), {@value #FAILED} an error, {@value #USAGE} a usage error, {@value #NOTHING_PRODUCED} a run
+     * that finished but produced nothing usable because every request failed ({@code evaluate},
+     * {@code data synth}).
      *
      * @param args command-line arguments
      * @return the exit status

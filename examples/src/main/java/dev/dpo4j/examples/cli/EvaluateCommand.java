@@ -177,6 +177,13 @@ final class EvaluateCommand implements Callable<Integer> {
             // 4. run (or resume) and show the tables
             EvalReport report = builder.build().run(rows.items());
             print(report, judgeClient);
+            String nothing = nothingUsable(report);
+            if (nothing != null) {
+                spec.commandLine().getErr().println("error: " + nothing + "; the report holds no result (exit "
+                        + Dpo4jCli.NOTHING_PRODUCED + "); see the failures journaled in " + output);
+                spec.commandLine().getErr().flush();
+                return Dpo4jCli.NOTHING_PRODUCED;
+            }
         } catch (RuntimeException e) {
             failure = e;
             throw e;
@@ -248,6 +255,24 @@ final class EvaluateCommand implements Callable<Integer> {
                     + "with --retry-failures to ask them again");
         }
         err.flush();
+    }
+
+    /**
+     * Why a finished evaluation has no usable result, or null when it has one: no contender produced an
+     * output, no output got a QA judgement, or no pair got a verdict.
+     */
+    static String nothingUsable(EvalReport report) {
+        if (report.contenders().stream().allMatch(c -> c.outputs() == 0)) {
+            return "every generation request failed";
+        }
+        boolean qa = report.contenders().stream().anyMatch(c -> c.qa() != null);
+        if (qa && report.contenders().stream().allMatch(c -> c.qa() == null || c.qa().judged() == 0)) {
+            return "every QA judgement request failed";
+        }
+        if (!report.pairwise().isEmpty() && report.pairwise().stream().allMatch(p -> p.n() == 0)) {
+            return "every pairwise judgement request failed";
+        }
+        return null;
     }
 
     /** Whether a generation, QA judgement or pairwise verdict is missing for some item. */

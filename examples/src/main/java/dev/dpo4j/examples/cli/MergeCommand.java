@@ -2,11 +2,13 @@ package dev.dpo4j.examples.cli;
 
 import dev.dpo4j.core.hub.HubClient;
 import dev.dpo4j.core.hub.HubSettings;
+import dev.dpo4j.core.io.DirectoryLock;
 import dev.dpo4j.core.lora.MergedExport;
 import dev.dpo4j.core.lora.PeftAdapter;
 import dev.dpo4j.core.lora.PeftAdapters;
 import dev.dpo4j.core.safetensors.SafetensorsCheckpoint;
 import dev.dpo4j.core.util.ProgressBar;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +16,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -60,6 +63,41 @@ final class MergeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         config.checkKeys(spec);
         long maxShardBytes = parseSize(maxShardSize);
+        requireNewFolder(output);
+        // the lock sits beside the output, which must stay empty until the merged model moves in whole
+        try (DirectoryLock lock = DirectoryLock.acquire(lockFile(output), "merge")) {
+            return merge(maxShardBytes);
+        }
+    }
+
+    /**
+     * Checks, before anything loads, that {@code --output} is a new or empty folder.
+     *
+     * @param dir the output
+     * @throws IllegalArgumentException naming the path and what is there
+     */
+    static void requireNewFolder(Path dir) throws IOException {
+        if (Files.isRegularFile(dir)) {
+            throw new IllegalArgumentException("--output " + dir + " is a file; give a new folder for the merged model");
+        }
+        if (Files.isDirectory(dir)) {
+            try (Stream<Path> entries = Files.list(dir)) {
+                if (entries.findAny().isPresent()) {
+                    throw new IllegalArgumentException("--output " + dir + " is a folder that is not empty; give a"
+                            + " new folder for the merged model");
+                }
+            }
+        }
+    }
+
+    /** The lock of a merge into {@code dir}: {@code .<name>.lock} beside it. */
+    static Path lockFile(Path dir) throws IOException {
+        Path absolute = dir.toAbsolutePath().normalize();
+        Files.createDirectories(absolute.getParent());
+        return absolute.resolveSibling("." + absolute.getFileName() + ".lock");
+    }
+
+    private int merge(long maxShardBytes) throws IOException {
         PeftAdapter peft = PeftAdapters.read(adapter);
         Path base = new HubClient(HubSettings.fromEnvironment(System.getenv())).resolveModel(model);
         long total;

@@ -2,6 +2,7 @@ package dev.dpo4j.examples.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dpo4j.core.CausalLm;
+import dev.dpo4j.core.io.DirectoryLock;
 import dev.dpo4j.core.lora.LoraConfig;
 import dev.dpo4j.core.lora.LoraModel;
 import dev.dpo4j.core.lora.PeftAdapter;
@@ -24,6 +25,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -35,6 +37,9 @@ import java.util.function.Supplier;
  * SFT, and return what happened for the summary.
  */
 final class TrainRun {
+    /** The run folder's lock, the one {@code data synth} and {@code evaluate} take in theirs. */
+    static final String LOCK_FILE = ".lock";
+
     /**
      * What a run did, for the summary.
      *
@@ -75,6 +80,17 @@ final class TrainRun {
      */
     Outcome execute() throws IOException {
         long started = System.nanoTime();
+        Path output = settings.output();
+        if (Files.exists(output) && !Files.isDirectory(output)) {
+            throw new IllegalArgumentException("--output " + output + " is a file; give a folder for the run");
+        }
+        Files.createDirectories(output);
+        try (DirectoryLock lock = DirectoryLock.acquire(output.resolve(LOCK_FILE), "training run")) {
+            return train(started);
+        }
+    }
+
+    private Outcome train(long started) throws IOException {
         Dataset trainRows = settings.data().train();
         Dataset evalRows = settings.data().eval();
         if (!settings.isDpo() && settings.data().preferenceFormat() != null) {
