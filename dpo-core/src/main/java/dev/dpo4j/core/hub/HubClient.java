@@ -126,7 +126,19 @@ public final class HubClient {
                     + (Files.exists(path.get()) ? "is not a directory" : "does not exist")
                     + " (resolved to " + path.get().toAbsolutePath().normalize() + ")");
         }
-        return resolveModel(ModelRef.parse(text));
+        if (path.isEmpty() || !text.contains("/")) {
+            return resolveModel(ModelRef.parse(text));
+        }
+        // "models/llama-tiny" reads as a relative folder and as a Hub id: when neither works, say both
+        try {
+            return resolveModel(ModelRef.parse(text));
+        } catch (HubException e) {
+            if (!LOOKED_UP_AS_ID.contains(e.kind())) {
+                throw e; // the Hub knows the id (an auth or gating answer, a full disk): a folder was not meant
+            }
+            throw new HubException(e.kind(), "no local directory " + text + " (" + path.get().toAbsolutePath().normalize()
+                    + " does not exist); as a Hub id: " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -296,6 +308,11 @@ public final class HubClient {
             return Optional.empty();
         }
     }
+
+    /** Hub failures after which a text that also reads as a relative folder was perhaps meant as one. */
+    private static final java.util.Set<HubException.Kind> LOOKED_UP_AS_ID = java.util.EnumSet.of(
+            HubException.Kind.NETWORK, HubException.Kind.REPO_NOT_FOUND, HubException.Kind.OFFLINE,
+            HubException.Kind.INVALID_REFERENCE);
 
     private static boolean looksLikePath(String text) {
         String beforeRevision = text.contains("@") ? text.substring(0, text.indexOf('@')) : text;

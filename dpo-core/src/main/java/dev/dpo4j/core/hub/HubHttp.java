@@ -3,6 +3,7 @@ package dev.dpo4j.core.hub;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import okhttp3.HttpUrl;
@@ -221,6 +222,11 @@ final class HubHttp {
                 }
                 LOG.warn("Hub answered HTTP {} for {}; retrying ({}/{})", response.code(), what, attempt, retry.maxAttempts());
                 response.close();
+            } catch (UnknownHostException e) {
+                // a name that does not resolve now will not resolve in a second: no network, or a wrong HF_ENDPOINT
+                throw new HubException(HubException.Kind.NETWORK, HubException.scrub("cannot reach " + settings.endpoint()
+                        + " for " + what + ": its host name does not resolve (" + e.getMessage() + "); no network, or"
+                        + " a wrong HF_ENDPOINT? (set HF_HUB_OFFLINE=1 to use only the local cache)", settings.token()), e);
             } catch (IOException e) {
                 lastFailure = e;
                 LOG.warn("Request for {} failed: {}; retrying ({}/{})", what, e.getMessage(), attempt, retry.maxAttempts());

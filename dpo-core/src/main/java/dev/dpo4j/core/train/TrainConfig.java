@@ -30,7 +30,8 @@ import java.util.List;
  * @param evalBatchSize pairs per evaluation batch (default 4)
  * @param gradientAccumulationSteps micro-batches per optimizer step (default 1)
  * @param maxLength prompt + completion tokens (default 1024)
- * @param maxPromptLength prompt tokens (default 512)
+ * @param maxPromptLength prompt tokens, cut by {@code truncation_mode}; 0 (the default, as TRL 1.x) sets no
+ *     separate prompt limit: a pair keeps the start of prompt + completion within {@code max_length}
  * @param truncationMode {@code keep_end} (default: keep the prompt's end) or {@code keep_start}
  * @param warmupSteps linear warmup steps (default 0); wins over the ratio when positive
  * @param warmupRatio warmup as a fraction of all steps (default 0)
@@ -106,7 +107,10 @@ public record TrainConfig(
         positive("eval_batch_size_per_device", evalBatchSize);
         positive("gradient_accumulation_steps", gradientAccumulationSteps);
         positive("max_length", maxLength);
-        positive("max_prompt_length", maxPromptLength);
+        if (maxPromptLength < 0) {
+            throw new IllegalArgumentException("max_prompt_length must be >= 0 (0 = no separate prompt limit), got "
+                    + maxPromptLength);
+        }
         if (maxPromptLength >= maxLength) {
             throw new IllegalArgumentException("max_prompt_length (" + maxPromptLength
                     + ") must be below max_length (" + maxLength + ")");
@@ -223,7 +227,7 @@ public record TrainConfig(
         private int evalBatchSize = 4;
         private int gradientAccumulationSteps = 1;
         private int maxLength = 1024;
-        private int maxPromptLength = 512;
+        private int maxPromptLength = 0;
         private String truncationMode = "keep_end";
         private int warmupSteps;
         private double warmupRatio;

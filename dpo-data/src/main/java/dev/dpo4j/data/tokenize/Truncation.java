@@ -33,7 +33,7 @@ import java.util.Optional;
  * fills {@code maxLength}) the example is dropped.
  *
  * @param maxLength the most tokens of prompt plus one completion, TRL {@code max_length}; default 1024
- * @param maxPromptLength the most prompt tokens, TRL {@code max_prompt_length}; default 512; 0 means no
+ * @param maxPromptLength the most prompt tokens, TRL {@code max_prompt_length}; default 0, no
  *     separate prompt limit; must be below {@code maxLength} so a cut prompt leaves room for an answer
  * @param maxCompletionLength the most tokens of each completion, TRL {@code max_completion_length}; 0
  *     (the default) derives it as {@code maxLength - prompt tokens}
@@ -49,8 +49,8 @@ public record Truncation(
     /** TRL's default {@code max_length}. */
     public static final int DEFAULT_MAX_LENGTH = 1024;
 
-    /** TRL's default {@code max_prompt_length}. */
-    public static final int DEFAULT_MAX_PROMPT_LENGTH = 512;
+    /** The default {@code max_prompt_length}: none, as in TRL 1.x (TRL 0.x had 512). */
+    public static final int DEFAULT_MAX_PROMPT_LENGTH = 0;
 
     /**
      * Validates the limits.
@@ -81,7 +81,7 @@ public record Truncation(
      * Reads the limits from a config where any field may be absent; an absent field takes TRL's default.
      *
      * @param maxLength {@code max_length}, or null for 1024
-     * @param maxPromptLength {@code max_prompt_length}, or null for 512, at most half of {@code max_length}
+     * @param maxPromptLength {@code max_prompt_length}, or null for none (TRL 1.x)
      * @param maxCompletionLength {@code max_completion_length}, or null for 0 (derived)
      * @param mode {@code truncation_mode}, or null for {@code keep_end}
      * @return the validated limits
@@ -93,14 +93,14 @@ public record Truncation(
             @JsonProperty("max_completion_length") Integer maxCompletionLength,
             @JsonProperty("truncation_mode") TruncationMode mode) {
         int length = maxLength == null ? DEFAULT_MAX_LENGTH : maxLength;
-        int prompt = maxPromptLength != null ? maxPromptLength : Math.min(DEFAULT_MAX_PROMPT_LENGTH, length / 2);
+        int prompt = maxPromptLength != null ? maxPromptLength : DEFAULT_MAX_PROMPT_LENGTH;
         return new Truncation(length, prompt, maxCompletionLength == null ? 0 : maxCompletionLength,
                 mode == null ? TruncationMode.KEEP_END : mode);
     }
 
     /**
-     * TRL's defaults: {@code max_length} 1024, {@code max_prompt_length} 512, completion length derived,
-     * {@code keep_end}.
+     * TRL 1.x's defaults: {@code max_length} 1024, no separate prompt limit (a pair keeps the start of
+     * prompt + completion), completion length derived, {@code keep_end} for a prompt limit set later.
      *
      * @return the default limits
      */

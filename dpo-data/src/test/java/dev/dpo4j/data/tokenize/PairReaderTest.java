@@ -217,7 +217,8 @@ class PairReaderTest {
         // line 87's chosen dialogue ends with "\n\nAssistant: " and nothing after it
         DatasetException e = assertThrows(DatasetException.class, () -> PairReader.of(t, Truncation.defaults()).read(gz));
         assertEquals(gz + ":87: field 'chosen' is an empty completion", e.getMessage());
-        ReadResult<PreferencePair> result = PairReader.of(t, Truncation.defaults()).skipBadRows(true).read(gz);
+        // TRL 0.x's limits (max_prompt_length 512, keep_end), set explicitly as a user of the older keys would
+        ReadResult<PreferencePair> result = PairReader.of(t, Truncation.of(1024, 512)).skipBadRows(true).read(gz);
         assertEquals(2312, result.rowsRead());
         // 4 rows have an empty chosen or rejected answer (counted independently with Python)
         assertEquals(4, result.bad());
@@ -240,7 +241,10 @@ class PairReaderTest {
         // the first 200 of the 1000 sample rows keep the test quick (DJL's tokenizer encodes ~60k tokens/s here)
         List<String> lines = Files.readAllLines(Fixtures.path("real/datasets/ultrafeedback/ultrafeedback_sample_1k.jsonl"));
         Path file = jsonl(dir, "uf.jsonl", lines.subList(0, 200).toArray(String[]::new));
-        ReadResult<PreferencePair> result = PairReader.of(TestData.smolLm2(), Truncation.defaults()).read(file);
+        // with TRL 0.x's prompt limit every row keeps a completion; without one (the default now) the 5 rows whose
+        // prompt alone fills max_length are dropped and listed
+        assertEquals(5, PairReader.of(TestData.smolLm2(), Truncation.defaults()).read(file).dropped());
+        ReadResult<PreferencePair> result = PairReader.of(TestData.smolLm2(), Truncation.of(1024, 512)).read(file);
         assertEquals(200, result.examples().size());
         long endingWithEos = result.examples().stream()
                 .filter(p -> p.chosenIds()[p.chosenIds().length - 1] == 2).count();

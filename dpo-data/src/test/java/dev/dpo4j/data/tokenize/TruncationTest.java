@@ -22,7 +22,8 @@ class TruncationTest {
 
     @Test
     void defaultsAreTrls() {
-        assertEquals(new Truncation(1024, 512, 0, TruncationMode.KEEP_END), Truncation.defaults());
+        // TRL 1.x: max_length 1024 and no separate prompt limit (TRL 0.x's 512 contradicted --max-length 512)
+        assertEquals(new Truncation(1024, 0, 0, TruncationMode.KEEP_END), Truncation.defaults());
     }
 
     @Test
@@ -110,8 +111,8 @@ class TruncationTest {
     void readsAndWritesTrlConfigNames() throws Exception {
         ObjectMapper json = new ObjectMapper();
         Truncation read = json.readValue("{\"max_length\":256,\"truncation_mode\":\"keep_start\"}", Truncation.class);
-        // max_prompt_length absent: TRL's 512, capped at 256 / 2 = 128 so the prompt leaves room
-        assertEquals(new Truncation(256, 128, 0, TruncationMode.KEEP_START), read);
+        // max_prompt_length absent: no prompt limit, as TRL 1.x; a pair keeps the start of prompt + completion
+        assertEquals(new Truncation(256, 0, 0, TruncationMode.KEEP_START), read);
         Truncation full = json.readValue(
                 "{\"max_length\":64,\"max_prompt_length\":16,\"max_completion_length\":8,\"truncation_mode\":\"keep_end\"}",
                 Truncation.class);

@@ -202,7 +202,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--max-length", paramLabel = "N", description = "Prompt + completion tokens (default 1024).")
     String maxLength;
 
-    @Option(names = "--max-prompt-length", paramLabel = "N", description = "Prompt tokens (default 512).")
+    @Option(names = "--max-prompt-length", paramLabel = "N",
+            description = "Prompt tokens, cut per --truncation-mode; default none, as TRL 1.x: a pair keeps the start"
+                    + " of prompt + completion within --max-length.")
     String maxPromptLength;
 
     @Option(names = "--truncation-mode", paramLabel = "M", description = "keep_end (default) or keep_start of a long prompt.")
