@@ -64,6 +64,21 @@ public final class LocalChatModel implements ChatModel {
     }
 
     /**
+     * Wraps a loaded model under a name that says what it is (a report's contender: {@code base DIR},
+     * {@code base DIR + adapter DIR}); closing the chat model leaves the model open.
+     *
+     * @param lm the model, with a tokenizer
+     * @param defaultMaxTokens the most new tokens when a request does not set {@code max_tokens}
+     * @param name what the model is
+     * @return the chat model
+     * @throws IllegalArgumentException when the model has no tokenizer
+     */
+    public static LocalChatModel of(CausalLm lm, int defaultMaxTokens, String name) {
+        Objects.requireNonNull(lm, "lm");
+        return new LocalChatModel(lm, Objects.requireNonNull(name, "name"), checkMax(defaultMaxTokens), false);
+    }
+
+    /**
      * Loads a model from a directory or Hub reference; closing the chat model closes the model.
      *
      * @param refOrDirectory a local model directory or a Hub model id

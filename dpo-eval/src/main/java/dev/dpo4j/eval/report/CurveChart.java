@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Training-curve charts: one small line chart per metric (x = optimizer step), one line
- * per run, for the metrics that matter most when reading a DPO run: {@code loss},
+ * Training-curve charts: one small line chart per run and metric (x = that run's optimizer steps), for
+ * the metrics that matter most when reading a DPO run: {@code loss},
  * {@code rewards/accuracies}, {@code rewards/margins} and {@code eval_loss}.
  */
 final class CurveChart {
@@ -19,62 +19,57 @@ final class CurveChart {
     private CurveChart() {
     }
 
-    /** One chart per metric present in at least one curve; an empty list when none is. */
+    /**
+     * One chart per run and metric that run logged, each on its own step axis: runs of very different
+     * lengths (an SFT of 3,000 steps, a DPO of 57) would squeeze the short one into a few pixels of a
+     * shared axis. The run's index picks its colour, the same in every chart. An empty list when no run
+     * logged a charted metric.
+     */
     static List<String> renderAll(List<TrainingCurve> curves) {
         List<String> charts = new ArrayList<>();
-        for (String metric : METRICS) {
-            if (curves.stream().anyMatch(c -> !c.series(metric).isEmpty())) {
-                charts.add(render(metric, curves));
+        for (int i = 0; i < curves.size(); i++) {
+            for (String metric : METRICS) {
+                if (!curves.get(i).series(metric).isEmpty()) {
+                    charts.add(render(metric, curves.get(i), Palette.colour(i)));
+                }
             }
         }
         return charts;
     }
 
-    /** The chart of one metric across all runs (the run's index picks its colour). */
-    static String render(String metric, List<TrainingCurve> curves) {
+    /** The chart of one run's metric. */
+    static String render(String metric, TrainingCurve curve, String colour) {
+        List<CurvePoint> series = curve.series(metric);
         double xMin = Double.POSITIVE_INFINITY;
         double xMax = Double.NEGATIVE_INFINITY;
         double yMin = Double.POSITIVE_INFINITY;
         double yMax = Double.NEGATIVE_INFINITY;
-        for (TrainingCurve curve : curves) {
-            for (CurvePoint p : curve.series(metric)) {
-                xMin = Math.min(xMin, p.step());
-                xMax = Math.max(xMax, p.step());
-                yMin = Math.min(yMin, p.value());
-                yMax = Math.max(yMax, p.value());
-            }
+        for (CurvePoint p : series) {
+            xMin = Math.min(xMin, p.step());
+            xMax = Math.max(xMax, p.step());
+            yMin = Math.min(yMin, p.value());
+            yMax = Math.max(yMax, p.value());
         }
         Ticks xTicks = Ticks.cover(xMin, xMax, 6);
         Ticks yTicks = Ticks.cover(yMin, yMax, 4);
-        Svg svg = new Svg(FRAME.width(), FRAME.height(), "Training curve: " + metric);
-        svg.text(FRAME.x0(), 16, "start", "chart-title", metric);
+        String title = curve.run() + ": " + metric;
+        Svg svg = new Svg(FRAME.width(), FRAME.height(), "Training curve: " + title);
+        svg.text(FRAME.x0(), 16, "start", "chart-title", title);
         FRAME.yAxis(svg, yTicks, v -> Formats.number(v, yTicks.decimals()), metric);
         FRAME.xAxis(svg, xTicks, v -> Formats.number(v, xTicks.decimals()), "step");
-        List<String> names = new ArrayList<>();
-        List<String> colours = new ArrayList<>();
-        for (int i = 0; i < curves.size(); i++) {
-            List<CurvePoint> series = curves.get(i).series(metric);
-            if (series.isEmpty()) {
-                continue;
-            }
-            String colour = Palette.colour(i);
-            names.add(curves.get(i).run());
-            colours.add(colour);
-            List<double[]> xy = new ArrayList<>(series.size());
-            for (CurvePoint p : series) {
-                xy.add(new double[] {FRAME.x(p.step(), xTicks), FRAME.y(p.value(), yTicks)});
-            }
-            CurvePoint last = series.get(series.size() - 1);
-            svg.polyline(xy, colour, curves.get(i).run() + ": " + metric + " = "
-                    + Formats.number(last.value(), 4) + " at step " + Formats.number(last.step(), 0));
-            if (series.size() <= MARKER_LIMIT) {
-                for (double[] point : xy) {
-                    svg.circle(point[0], point[1], 2.5, colour);
-                }
+        List<double[]> xy = new ArrayList<>(series.size());
+        for (CurvePoint p : series) {
+            xy.add(new double[] {FRAME.x(p.step(), xTicks), FRAME.y(p.value(), yTicks)});
+        }
+        CurvePoint last = series.get(series.size() - 1);
+        svg.polyline(xy, colour, curve.run() + ": " + metric + " = " + Formats.number(last.value(), 4) + " at step "
+                + Formats.number(last.step(), 0));
+        if (series.size() <= MARKER_LIMIT) {
+            for (double[] point : xy) {
+                svg.circle(point[0], point[1], 2.5, colour);
             }
         }
         FRAME.axes(svg);
-        svg.legend(FRAME.x0() + 150, 16, FRAME.x1(), names, colours);
         return svg.close();
     }
 }

@@ -57,15 +57,19 @@ class HtmlReportTest {
     }
 
     @Test
-    void hasDistributionWinRateAndOneCurveChartPerMetric() throws Exception {
+    void hasDistributionWinRateAndOneCurveChartPerRunAndMetric() throws Exception {
         List<Document> charts = charts();
-        // score distribution + win rate + loss, rewards/accuracies, rewards/margins, eval_loss.
-        assertEquals(6, charts.size());
+        // score distribution + win rate + per run: loss, rewards/accuracies, rewards/margins, eval_loss.
+        assertEquals(10, charts.size());
         assertEquals("Distribution of QA scores per contender", label(charts.get(0)));
         assertEquals("Adjusted win rate of model A against model B", label(charts.get(1)));
-        assertEquals(List.of("Training curve: loss", "Training curve: rewards/accuracies",
-                "Training curve: rewards/margins", "Training curve: eval_loss"),
-                charts.subList(2, 6).stream().map(HtmlReportTest::label).toList());
+        List<String> curves = new ArrayList<>();
+        for (String run : List.of("base-run", "dpo-run")) {
+            for (String metric : List.of("loss", "rewards/accuracies", "rewards/margins", "eval_loss")) {
+                curves.add("Training curve: " + run + ": " + metric);
+            }
+        }
+        assertEquals(curves, charts.subList(2, 10).stream().map(HtmlReportTest::label).toList());
         for (Document chart : charts) {
             assertEquals("600", chart.getDocumentElement().getAttribute("width"));
         }
@@ -104,10 +108,17 @@ class HtmlReportTest {
     }
 
     @Test
-    void curveChartsDrawOneLinePerRunWithLegend() throws Exception {
-        Document loss = charts().get(2);
-        assertEquals(2, loss.getElementsByTagName("polyline").getLength());
-        assertTrue(texts(loss).containsAll(List.of("base-run", "dpo-run", "step", "loss")));
+    void curveChartsDrawOneRunEachInItsColourAndNameIt() throws Exception {
+        Document baseLoss = charts().get(2);
+        Document dpoLoss = charts().get(6);
+        assertEquals(1, baseLoss.getElementsByTagName("polyline").getLength());
+        assertTrue(texts(baseLoss).containsAll(List.of("base-run: loss", "step", "loss")), texts(baseLoss).toString());
+        assertTrue(texts(dpoLoss).contains("dpo-run: loss"), texts(dpoLoss).toString());
+        // the run's colour is the same in each of its charts, and differs between runs
+        String base = ((Element) baseLoss.getElementsByTagName("polyline").item(0)).getAttribute("stroke");
+        String dpo = ((Element) dpoLoss.getElementsByTagName("polyline").item(0)).getAttribute("stroke");
+        assertEquals(base, ((Element) charts().get(3).getElementsByTagName("polyline").item(0)).getAttribute("stroke"));
+        assertFalse(base.equals(dpo));
     }
 
     @Test
@@ -177,5 +188,23 @@ class HtmlReportTest {
             }
         }
         return new TrainingCurve(run, points);
+    }
+
+    @Test
+    void runsOfVeryDifferentLengthsEachGetTheirOwnStepAxis() throws Exception {
+        // an SFT of 3,000 steps and a DPO of 57: the DPO curve spans its chart, not 2% of a shared one
+        List<Map<String, Double>> sft = new ArrayList<>();
+        for (int step = 100; step <= 3000; step += 100) {
+            sft.add(Map.of("step", (double) step, "loss", 3.0 - step / 1500.0));
+        }
+        List<Map<String, Double>> dpo = new ArrayList<>();
+        for (int step = 1; step <= 57; step++) {
+            dpo.add(Map.of("step", (double) step, "loss", 0.69 - step / 200.0));
+        }
+        List<String> charts = CurveChart.renderAll(List.of(new TrainingCurve("sft", sft), new TrainingCurve("dpo", dpo)));
+        assertEquals(2, charts.size());
+        assertTrue(charts.get(0).contains(">3000<") || charts.get(0).contains(">3,000<"), charts.get(0));
+        assertFalse(charts.get(1).contains(">3000<") || charts.get(1).contains(">3,000<"), "dpo's axis ends near 57");
+        assertTrue(charts.get(1).contains(">60<") || charts.get(1).contains(">50<"), charts.get(1));
     }
 }

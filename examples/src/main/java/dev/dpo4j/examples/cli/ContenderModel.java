@@ -63,12 +63,13 @@ final class ContenderModel implements ChatModel {
             int maxTokens, JudgeEndpoint endpoint, int concurrency, Map<String, List<ChatMessage>> conversations) {
         Objects.requireNonNull(conversations, "conversations");
         return switch (spec.kind()) {
-            case BASE, MERGED -> new ContenderModel(spec.source(),
-                    LocalChatModel.load(spec.source(), device, options, maxTokens), List.of(), conversations);
+            case BASE, MERGED -> new ContenderModel((spec.kind() == ContenderSpecs.Kind.BASE ? "base " : "merged ")
+                    + spec.source(), LocalChatModel.load(spec.source(), device, options, maxTokens), List.of(),
+                    conversations);
             case ADAPTER -> withAdapter(spec, baseModel, device, options, maxTokens, conversations);
             case ENDPOINT -> {
                 ChatModel client = endpoint.client(List.of(spec.url()), spec.source(), concurrency);
-                yield new ContenderModel(client.name(), client, List.of(), conversations);
+                yield new ContenderModel("endpoint " + client.name() + "@" + spec.url(), client, List.of(), conversations);
             }
         };
     }
@@ -80,8 +81,9 @@ final class ContenderModel implements ChatModel {
         LoraModel lora = null;
         try {
             lora = PeftAdapters.load(lm.model(), Path.of(spec.source()));
-            ChatModel chat = LocalChatModel.of(lm, maxTokens);
-            return new ContenderModel(baseModel + "+" + spec.source(), chat, List.of(lm, lora), conversations);
+            String what = "base " + baseModel + " + adapter " + spec.source();
+            ChatModel chat = LocalChatModel.of(lm, maxTokens, what);
+            return new ContenderModel(what, chat, List.of(lm, lora), conversations);
         } catch (IOException e) {
             release(lora, lm);
             throw new UncheckedIOException("--adapter: contender '" + spec.name() + "': cannot read the adapter "

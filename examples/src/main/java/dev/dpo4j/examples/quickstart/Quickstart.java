@@ -229,8 +229,9 @@ public final class Quickstart {
              LoraModel adapter = PeftAdapters.load(tunedLm.model(), out.resolve("dpo"))) {
             Evaluator evaluator = Evaluator.builder()
                     .setOutputDir(out.resolve("eval"))
-                    .addContender(new Contender(BASE, LocalChatModel.of(baseLm, MAX_SUMMARY_TOKENS)))
-                    .addContender(new Contender(TUNED, LocalChatModel.of(tunedLm, MAX_SUMMARY_TOKENS)))
+                    .addContender(new Contender(BASE, LocalChatModel.of(baseLm, MAX_SUMMARY_TOKENS, "base " + modelDir)))
+                    .addContender(new Contender(TUNED, LocalChatModel.of(tunedLm, MAX_SUMMARY_TOKENS,
+                            "base " + modelDir + " + adapter " + out.resolve("dpo"))))
                     .optJudge(judge)
                     .optPairwise(TUNED, BASE)
                     .optSynthConfig(synth)

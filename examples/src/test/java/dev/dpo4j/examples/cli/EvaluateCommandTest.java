@@ -87,8 +87,10 @@ class EvaluateCommandTest {
                 assertTrue(c.get("rouge").isObject(), "highlights give ROUGE: " + c);
             }
             assertEquals(List.of("base", "tuned", "api"), names, "base, then adapters, then endpoints");
-            assertEquals("loopback-api", report.at("/contenders/2/model").asText());
-            assertEquals(model + "+" + adapter, report.at("/contenders/1/model").asText());
+            // each contender says what it is: the base folder, the base with the adapter, the endpoint
+            assertEquals("base " + model, report.at("/contenders/0/model").asText());
+            assertEquals("base " + model + " + adapter " + adapter, report.at("/contenders/1/model").asText());
+            assertEquals("endpoint loopback-api@" + api.baseUrl(), report.at("/contenders/2/model").asText());
             JsonNode pair = report.get("pairwise").get(0);
             assertEquals("tuned", pair.get("a").asText());
             assertEquals("base", pair.get("b").asText());
