@@ -76,6 +76,7 @@ final class DataPrepareCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         config.checkKeys(spec);
+        OutputFolder.require(output);
         PreferenceDataset.Builder b = PreferenceDataset.builder()
                 .addSource(input.open())
                 .optDedup(!keepDuplicates)

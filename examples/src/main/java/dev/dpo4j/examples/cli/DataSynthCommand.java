@@ -121,6 +121,7 @@ final class DataSynthCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         config.checkKeys(spec);
+        OutputFolder.require(output);
         SynthConfig settings = settings();
         Dataset rows = input.open();
         try (OpenAiChatClient judgeClient = judge.judge();

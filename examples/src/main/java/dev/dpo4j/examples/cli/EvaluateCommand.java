@@ -132,6 +132,7 @@ final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         config.checkKeys(spec);
+        OutputFolder.require(output);
         // 1. every flag checked before a model is loaded or a request sent
         ContenderSpecs specs = ContenderSpecs.parse(model, noBase, adapters, merged, endpoints, pairwise);
         checkSettings(specs);

@@ -47,6 +47,7 @@ final class QuickstartCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         config.checkKeys(spec);
+        OutputFolder.require(output);
         QuickstartConfig settings = small ? QuickstartConfig.small(output) : QuickstartConfig.defaults(output);
         if (seed != null) {
             settings = settings.withSeed(seed);

@@ -81,9 +81,7 @@ final class TrainRun {
     Outcome execute() throws IOException {
         long started = System.nanoTime();
         Path output = settings.output();
-        if (Files.exists(output) && !Files.isDirectory(output)) {
-            throw new IllegalArgumentException("--output " + output + " is a file; give a folder for the run");
-        }
+        OutputFolder.require(output);
         Files.createDirectories(output);
         try (DirectoryLock lock = DirectoryLock.acquire(output.resolve(LOCK_FILE), "training run")) {
             return train(started);

@@ -87,6 +87,14 @@ class RunGuardsTest {
                 "--output", file.toString());
         assertEquals(1, merge.status(), merge.err());
         assertTrue(merge.err().contains("--output " + file + " is a file"), merge.err());
+        Path prompts = Files.writeString(tmp.resolve("prompts.jsonl"), "{\"id\":\"p1\",\"prompt\":\"Hi.\"}\n");
+        CliTest.Run evaluate = CliTest.cli("evaluate", "--task", "instruction", "--input", prompts.toString(),
+                "--model", missingModel, "--output", file.toString());
+        assertEquals(1, evaluate.status(), evaluate.err());
+        assertTrue(evaluate.err().contains("--output " + file + " is a file"), evaluate.err());
+        CliTest.Run prepare = CliTest.cli("data", "prepare", "--input", pairs(), "--output", file.toString());
+        assertEquals(1, prepare.status(), prepare.err());
+        assertTrue(prepare.err().contains("--output " + file + " is a file"), prepare.err());
     }
 
     @Test
