@@ -124,11 +124,6 @@ public final class ChatTemplate {
      */
     public String render(List<ChatMessage> messages, boolean addGenerationPrompt, Map<String, ?> variables) {
         Objects.requireNonNull(messages, "messages must not be null");
-        for (String reserved : List.of("messages", "add_generation_prompt", "bos_token", "eos_token")) {
-            if (variables.containsKey(reserved)) {
-                throw new IllegalArgumentException("chat template variable '" + reserved + "' is set by the renderer");
-            }
-        }
         List<Map<String, Object>> messageMaps = new ArrayList<>(messages.size());
         for (ChatMessage m : messages) {
             Map<String, Object> map = new LinkedHashMap<>();
@@ -136,8 +131,33 @@ public final class ChatTemplate {
             map.put("content", m.content());
             messageMaps.add(map);
         }
+        return renderMessages(messageMaps, addGenerationPrompt, variables);
+    }
+
+    /**
+     * Renders a conversation given as Hugging Face message dicts, which may carry more than
+     * {@code role} and {@code content}: Qwen3's template reads an assistant message's
+     * {@code reasoning_content} and {@code tool_calls}, and a {@code tool} role's result.
+     *
+     * @param messages the conversation, in order; each map's keys are the template's message fields
+     *     (values: strings, numbers, booleans, null, lists and maps of those)
+     * @param addGenerationPrompt whether to end with the template's assistant prompt
+     * @param variables more variables for the template, as in {@link #render(List, boolean, Map)}
+     * @return the rendered text
+     * @throws ChatTemplateException when the template raises an exception or fails to render
+     * @throws IllegalArgumentException when a variable would replace one the renderer sets
+     */
+    public String renderMessages(List<? extends Map<String, ?>> messages, boolean addGenerationPrompt,
+            Map<String, ?> variables) {
+        Objects.requireNonNull(messages, "messages must not be null");
+        Objects.requireNonNull(variables, "variables must not be null (pass Map.of())");
+        for (String reserved : List.of("messages", "add_generation_prompt", "bos_token", "eos_token")) {
+            if (variables.containsKey(reserved)) {
+                throw new IllegalArgumentException("chat template variable '" + reserved + "' is set by the renderer");
+            }
+        }
         Map<String, Object> context = new HashMap<>(variables);
-        context.put("messages", messageMaps);
+        context.put("messages", new ArrayList<>(messages));
         context.put("add_generation_prompt", addGenerationPrompt);
         if (bosToken != null) {
             context.put("bos_token", bosToken);

@@ -436,6 +436,100 @@ final class JinjaExpressions {
         }
     }
 
+    /**
+     * Rewrites each string literal so that Jinjava reads the text Python would: Jinja2 decodes a
+     * literal with Python's {@code unicode-escape} ({@code \n}, {@code \t}, {@code \xhh}, the
+     * four- and eight-digit unicode escapes, octal, …), while Jinjava's lexer accepts only {@code \'}, {@code \"} and
+     * {@code \\}. The decoded text is written back with only those escapes.
+     */
+    static String rewriteStringLiterals(String code) {
+        StringBuilder b = new StringBuilder(code.length());
+        int i = 0;
+        while (i < code.length()) {
+            char c = code.charAt(i);
+            if (c == '\'' || c == '"') {
+                int e = endOfString(code, i);
+                String text = decodePythonEscapes(code.substring(i + 1, Math.max(i + 1, e - 1)));
+                b.append(c).append(text.replace("\\", "\\\\").replace(String.valueOf(c), "\\" + c)).append(c);
+                i = e;
+            } else {
+                b.append(c);
+                i++;
+            }
+        }
+        return b.toString();
+    }
+
+    /** Python's {@code unicode-escape} decoding of a literal's body; an unknown escape stays as written. */
+    static String decodePythonEscapes(String body) {
+        StringBuilder out = new StringBuilder(body.length());
+        int i = 0;
+        while (i < body.length()) {
+            char c = body.charAt(i);
+            if (c != '\\' || i + 1 == body.length()) {
+                out.append(c);
+                i++;
+                continue;
+            }
+            char e = body.charAt(i + 1);
+            int hexDigits = e == 'x' ? 2 : e == 'u' ? 4 : e == 'U' ? 8 : 0;
+            if (hexDigits > 0) {
+                if (i + 2 + hexDigits > body.length()) {
+                    throw new ChatTemplateException("Chat template has a truncated \\" + e + " escape in '" + body + "'");
+                }
+                out.appendCodePoint(Integer.parseInt(body.substring(i + 2, i + 2 + hexDigits), 16));
+                i += 2 + hexDigits;
+            } else if (e >= '0' && e <= '7') {
+                int j = i + 1;
+                while (j < body.length() && j < i + 4 && body.charAt(j) >= '0' && body.charAt(j) <= '7') {
+                    j++;
+                }
+                out.append((char) Integer.parseInt(body.substring(i + 1, j), 8));
+                i = j;
+            } else {
+                String simple = switch (e) {
+                    case 'n' -> "\n";
+                    case 't' -> "\t";
+                    case 'r' -> "\r";
+                    case 'b' -> "\b";
+                    case 'f' -> "\f";
+                    case 'v' -> "\013";
+                    case 'a' -> "\007";
+                    case '\\', '\'', '"' -> String.valueOf(e);
+                    case '\n' -> "";
+                    default -> "\\" + e;
+                };
+                out.append(simple);
+                i += 2;
+            }
+        }
+        return out.toString();
+    }
+
+    /**
+     * Makes a {@code for} loop walk a dict's keys, as Python does: {@code for x in EXPR} becomes
+     * {@code for x in (EXPR)|py_iter} (Jinjava would walk the values). A loop with an inline
+     * {@code if} filter or {@code recursive} is left alone.
+     *
+     * @param code the body of a {@code {% %}} tag
+     * @return the body, rewritten when it is a plain {@code for} tag
+     */
+    static String rewriteForIterable(String code) {
+        String trimmed = code.strip();
+        if (!trimmed.startsWith("for ")) {
+            return code;
+        }
+        List<String> words = topLevelSplit(trimmed, ' ');
+        int in = words.indexOf("in");
+        if (in < 0 || words.contains("if") || words.contains("recursive")) {
+            return code;
+        }
+        int at = code.indexOf(" in ", code.indexOf("for") + 3);
+        String iterable = code.substring(at + 4).strip();
+        String trailing = code.substring(code.stripTrailing().length());
+        return code.substring(0, at + 4) + "(" + iterable + ")|py_iter" + trailing;
+    }
+
     private static boolean isIdent(char c) {
         return Character.isLetterOrDigit(c) || c == '_';
     }

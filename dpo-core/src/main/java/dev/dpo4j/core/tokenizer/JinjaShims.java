@@ -3,20 +3,24 @@ package dev.dpo4j.core.tokenizer;
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
 import com.hubspot.jinjava.LegacyOverrides;
+import com.hubspot.jinjava.interpret.JinjavaInterpreter;
+import com.hubspot.jinjava.lib.exptest.ExpTest;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 /**
  * Everything that makes Jinjava render Hugging Face chat templates the way Python's Jinja2 does in
  * {@code transformers} ({@code ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True)}).
  *
- * <p>Engine settings: trim_blocks and lstrip_blocks on, nested interpretation off (Jinjava would
- * otherwise render a {@code {{ … }}} found inside a message's text), the first {@code raise_exception}
- * is the one reported (Jinja2 stops there), and Jinjava's legacy overrides that make
+ * <p>Engine settings: nested interpretation off (Jinjava would otherwise render a {@code {{ … }}}
+ * found inside a message's text), the first {@code raise_exception} is the one reported (Jinja2 stops there), and Jinjava's legacy overrides that make
  * {@code {{- … -}}} whitespace control and operator precedence follow Jinja2.
  *
  * <p>Source pre-pass ({@link #preprocess}), applied once per template:
@@ -25,7 +29,10 @@ import java.util.TreeSet;
  *       {@code keep_trailing_newline=False});</li>
  *   <li>comments {@code {# … #}} are removed with Jinja2's whitespace rules (lstrip before, trim
  *       of the following newline, {@code -} markers), which Jinjava does not apply to comments;</li>
- *   <li>the {@code +} marker ({@code {%+}) is dropped, since Jinjava reads it as {@code -};</li>
+ *   <li>trim_blocks and lstrip_blocks are applied here, not by Jinjava (whose lstrip also strips
+ *       spaces before a tag in mid-line): the first newline after a block tag goes, and so do the
+ *       spaces and tabs that start a line before one; the {@code +} markers ({@code {%+},
+ *       {@code +%}}) keep them and are dropped, since Jinjava reads {@code +} as {@code -};</li>
  *   <li>Python string and dict methods Java lacks are rewritten to filters:
  *       {@code recv.name(args)} becomes {@code (recv|py_name(args))} for the names in
  *       {@link JinjaExpressions#PY_METHODS}, so chaining and subscripts after the call keep working;</li>
@@ -35,8 +42,12 @@ import java.util.TreeSet;
  *   <li>prefix {@code not} gets Jinja2's precedence, looser than comparisons, {@code in} and
  *       {@code is} tests ({@link JinjaExpressions#rewriteNot}): {@code not x is defined} becomes
  *       {@code not (x is defined)}, which Jinjava would otherwise read as {@code (not x) is defined};</li>
+ *   <li>{@code for x in e} walks {@code (e)|py_iter}, a dict's keys as in Python (Jinjava walks
+ *       the values);</li>
+ *   <li>string literals are decoded with Python's escapes ({@code \t}, {@code \xhh}, unicode,
+ *       octal), which Jinjava's lexer rejects ({@link JinjaExpressions#rewriteStringLiterals});</li>
  *   <li>every printed expression {@code {{ e }}} becomes {@code {{ (e)|py_str }}} so that
- *       booleans print as Python's {@code True} / {@code False};</li>
+ *       booleans, dicts and lists print as Python's {@code str()} does ({@link PythonRepr});</li>
  *   <li>every filter the template uses must exist, otherwise a {@link ChatTemplateException} is
  *       thrown (Jinjava would silently ignore an unknown filter).</li>
  * </ul>
@@ -44,13 +55,17 @@ import java.util.TreeSet;
  * <p>Globals: {@code raise_exception(msg)} (surfaces as a {@link ChatTemplateException} carrying
  * {@code msg}), {@code strftime_now(fmt)}; filters ({@link PythonFilters}): the {@code py_*}
  * method targets, {@code tojson} with Python's {@code json.dumps} layout ({@link PythonJson}) and
- * {@code trim} with Python's {@code str.strip} semantics. These three classes are the whole shim.
+ * {@code trim} with Python's {@code str.strip} semantics; the type tests {@code string},
+ * {@code mapping}, {@code iterable} and {@code sequence} with Python's answers (a str and a dict
+ * are iterable sequences).
  *
  * <p>Known remaining differences (none occurs in the templates tested): {@code break} and
  * {@code continue} are not supported (Jinjava has no such tags; reported as an error); string
- * subscripts ({@code s[0]}) and {@code str * int} do not work; {@code None} prints as an empty
- * string (Jinjava hands a filter the same null for None and for undefined, so {@code py_str} cannot
- * tell them apart), and {@code x is none} is also true for an undefined {@code x}.
+ * subscripts ({@code s[0]}) and {@code str * int} do not work; a tuple literal is a list; a
+ * {@code None} printed on its own is an empty string (inside a list or dict it is {@code None}),
+ * since Jinjava hands a filter the same null for None and for undefined; for the same reason
+ * {@code x is none} is true and {@code x is defined} false for an undefined {@code x} and a None one
+ * alike, and {@code default} replaces a None. {@code JinjaFeaturesTest} lists these as skipped.
  */
 final class JinjaShims {
 
@@ -163,12 +178,17 @@ final class JinjaShims {
             String closer = kind == '{' ? "}}" : "%}";
             int end = findTagEnd(s, open + 2, closer);
             String code = s.substring(open + 2, end);
+            boolean keepIndent = code.startsWith("+");
+            boolean keepNewline = kind == '%' && code.endsWith("+");
             String head = code.startsWith("-") ? "-" : "";
             if (code.startsWith("-") || code.startsWith("+")) {
                 code = code.substring(1);
             }
             String tail = code.endsWith("-") ? "-" : "";
-            code = code.substring(0, code.length() - tail.length());
+            code = code.substring(0, code.length() - (tail.isEmpty() && keepNewline ? 1 : tail.length()));
+            if (kind == '%' && head.isEmpty() && !keepIndent) {
+                lstripBlock(s, open, out);
+            }
             if (kind == '%' && code.strip().equals("raw")) {
                 int endRaw = s.indexOf("endraw", end);
                 int rawClose = endRaw < 0 ? -1 : s.indexOf("%}", endRaw);
@@ -179,14 +199,16 @@ final class JinjaShims {
                 i = rawClose + 2;
                 continue;
             }
-            String rewritten = JinjaExpressions.rewriteNot(JinjaExpressions.rewriteKeywordArgs(
-                    JinjaExpressions.rewriteSlices(JinjaExpressions.rewriteMethods(code))));
+            String rewritten = rewrite(code, kind);
             JinjaExpressions.collectFilters(rewritten, filters);
             if (kind == '{') {
                 rewritten = " (" + rewritten + ")|py_str ";
             }
             out.append('{').append(kind).append(head).append(rewritten).append(tail).append(closer);
             i = end + 2;
+            if (kind == '%' && tail.isEmpty() && !keepNewline && i < s.length() && s.charAt(i) == '\n') {
+                i++; // trim_blocks: the first newline after a block tag goes
+            }
         }
         for (String f : filters) {
             if (ENGINE.getGlobalContext().getFilter(f) == null) {
@@ -195,6 +217,37 @@ final class JinjaShims {
             }
         }
         return out.toString();
+    }
+
+    /** The expression rewrites of one tag's code, in order (see the class comment). */
+    private static String rewrite(String code, char kind) {
+        String c = JinjaExpressions.rewriteSlices(JinjaExpressions.rewriteMethods(code));
+        boolean macro = kind == '%' && code.strip().startsWith("macro ");
+        if (!macro) {
+            c = JinjaExpressions.rewriteKeywordArgs(c); // a macro's defaults are not call arguments
+        }
+        c = JinjaExpressions.rewriteNot(c);
+        if (kind == '%') {
+            c = JinjaExpressions.rewriteForIterable(c);
+        }
+        return JinjaExpressions.rewriteStringLiterals(c);
+    }
+
+    /**
+     * lstrip_blocks: the spaces and tabs between the start of a source line and a block tag at
+     * {@code open} go (already copied to the end of {@code out}); a line start whose newline a
+     * trim_blocks removed still counts.
+     */
+    private static void lstripBlock(String s, int open, StringBuilder out) {
+        int p = open;
+        while (p > 0 && (s.charAt(p - 1) == ' ' || s.charAt(p - 1) == '\t')) {
+            p--;
+        }
+        int indent = open - p;
+        boolean lineStart = p == 0 || s.charAt(p - 1) == '\n';
+        if (lineStart && indent > 0 && indent <= out.length() && out.substring(out.length() - indent).isBlank()) {
+            out.setLength(out.length() - indent);
+        }
     }
 
     private static int nextTag(String s, int from) {
@@ -265,8 +318,8 @@ final class JinjaShims {
                 .withKeepNullableLoopValues(true)
                 .build();
         Jinjava jinjava = new Jinjava(JinjavaConfig.newBuilder()
-                .withTrimBlocks(true)
-                .withLstripBlocks(true)
+                .withTrimBlocks(false) // trim_blocks and lstrip_blocks are applied by preprocess:
+                .withLstripBlocks(false) // Jinjava's lstrip also strips before a tag in mid-line
                 .withNestedInterpretationEnabled(false) // message text is data: "{{ x }}" in it stays text
                 .withLegacyOverrides(overrides)
                 .build());
@@ -281,6 +334,35 @@ final class JinjaShims {
             throw new IllegalStateException(e);
         }
         PythonFilters.register(jinjava);
+        registerTypeTests(jinjava);
         return jinjava;
+    }
+
+    /**
+     * Jinja2's type tests as Python answers them: a str is {@code iterable} and a {@code sequence},
+     * so is a dict (it has a length and subscripts); Jinjava says no to both. Gemma 3 asks
+     * {@code content is iterable} after {@code content is string}.
+     */
+    private static void registerTypeTests(Jinjava jinjava) {
+        addTest(jinjava, "string", v -> v instanceof String || v instanceof Character);
+        addTest(jinjava, "mapping", v -> v instanceof Map<?, ?>);
+        addTest(jinjava, "iterable", v -> v instanceof String || v instanceof Map<?, ?> || v instanceof Iterable<?>
+                || (v != null && v.getClass().isArray()));
+        addTest(jinjava, "sequence", v -> v instanceof String || v instanceof Map<?, ?> || v instanceof List<?>
+                || (v != null && v.getClass().isArray()));
+    }
+
+    private static void addTest(Jinjava jinjava, String name, Predicate<Object> test) {
+        jinjava.getGlobalContext().registerExpTest(new ExpTest() {
+            @Override
+            public String getName() {
+                return name;
+            }
+
+            @Override
+            public boolean evaluate(Object value, JinjavaInterpreter interpreter, Object... args) {
+                return test.test(value);
+            }
+        });
     }
 }

@@ -34,7 +34,8 @@ final class PythonFilters {
      */
     static void register(Jinjava jinjava) {
         add(jinjava, "py_slice", (v, a, k) -> slice(v, index(a, 0), index(a, 1), index(a, 2)));
-        add(jinjava, "py_str", (v, a, k) -> v instanceof Boolean b ? (b ? "True" : "False") : v);
+        add(jinjava, "py_str", (v, a, k) -> PythonRepr.str(v));
+        add(jinjava, "py_iter", (v, a, k) -> v instanceof Map<?, ?> m ? new ArrayList<>(m.keySet()) : v);
         add(jinjava, "py_strip", (v, a, k) -> strip(str(v), arg(a, 0), true, true));
         add(jinjava, "trim", (v, a, k) -> strip(str(v), arg(a, 0), true, true));
         add(jinjava, "py_lstrip", (v, a, k) -> strip(str(v), arg(a, 0), true, false));
