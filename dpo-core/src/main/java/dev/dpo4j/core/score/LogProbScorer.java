@@ -121,7 +121,10 @@ public final class LogProbScorer {
                 NDArray states = pieces.size() == 1 ? pieces.head() : NDArrays.concat(pieces, 0); // (C, H)
                 long[] targetIds = targets.stream().mapToLong(Long::longValue).toArray();
                 NDArray target = manager.create(targetIds, new Shape(targetIds.length, 1)); // (C, 1)
-                logprobs = head.forward(states, target).logps().toFloatArray(); // (C)
+                try (NDArray tokenLogps = head.logps(states, target)) { // (C, 1), in the model's manager
+                    logprobs = tokenLogps.toFloatArray();
+                }
+                target.close();
             }
         }
         List<CompletionScore> scores = new ArrayList<>();

@@ -59,9 +59,24 @@ public final class TokenLogps {
      * @param states (N, H) the hidden state predicting each token
      * @param targets (N, 1) int64 the tokens
      * @return (N, 1) float32 log-probs and (N, 1) float32 means over the vocabulary of the logits, in the
-     *     states' manager
+     *     states' manager; the caller closes them (or their manager)
      */
     public Result forward(NDArray states, NDArray targets) {
+        return forward(states, targets, true);
+    }
+
+    /**
+     * Token log-probs only, recording no graph (inference: the mean logits are not computed).
+     *
+     * @param states (N, H) the hidden state predicting each token
+     * @param targets (N, 1) int64 the tokens
+     * @return (N, 1) float32 log-probs, in the states' manager; the caller closes it
+     */
+    public NDArray logps(NDArray states, NDArray targets) {
+        return forward(states, targets, false).logps();
+    }
+
+    private Result forward(NDArray states, NDArray targets, boolean withMeans) {
         int n = Math.toIntExact(states.getShape().get(0));
         NDList logps = new NDList();
         NDList means = new NDList();
@@ -72,14 +87,17 @@ public final class TokenLogps {
                     scope.suppressNotUsedWarning();
                     NDArray logits = model.logits(states.get(new NDIndex("{}:{}", from, to))); // (C, V) float32
                     NDArray tokenLogps = gather(logits, targets, from, to); // (C, 1)
-                    NDArray mean = logits.mean(new int[] {1}).reshape(to - from, 1); // (C, 1)
-                    NDScope.unregister(tokenLogps, mean);
+                    NDScope.unregister(tokenLogps);
                     logps.add(tokenLogps);
-                    means.add(mean);
+                    if (withMeans) {
+                        NDArray mean = logits.mean(new int[] {1}).reshape(to - from, 1); // (C, 1)
+                        NDScope.unregister(mean);
+                        means.add(mean);
+                    }
                 }
             }
         }
-        return new Result(concat(logps, n), concat(means, n));
+        return new Result(concat(logps, n), withMeans ? concat(means, n) : null);
     }
 
     /**
@@ -121,11 +139,17 @@ public final class TokenLogps {
         return logits.logSoftmax(-1).gather(targets.get(new NDIndex("{}:{}", from, to)), 1);
     }
 
+    /** The chunks joined; the chunks themselves are closed once copied, so nothing is left behind. */
     private static NDArray concat(NDList parts, int n) {
         if (parts.isEmpty()) {
             throw new IllegalArgumentException("no predicting states (N = " + n + ")");
         }
-        return parts.size() == 1 ? parts.head() : NDArrays.concat(parts, 0);
+        if (parts.size() == 1) {
+            return parts.head();
+        }
+        NDArray joined = NDArrays.concat(parts, 0);
+        parts.close();
+        return joined;
     }
 
     /**
