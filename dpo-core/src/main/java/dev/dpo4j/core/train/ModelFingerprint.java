@@ -11,6 +11,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -30,6 +31,17 @@ public final class ModelFingerprint {
      * @return 64 hex digits
      */
     public static String of(DecoderModel model) {
+        return BASE.computeIfAbsent(model, ModelFingerprint::compute);
+    }
+
+    /**
+     * Base fingerprints already computed: the base weights of a loaded model never change (adapters are
+     * not its parameters), and a run asks twice (its checkpoint identity, its reference cache's key).
+     */
+    private static final Map<DecoderModel, String> BASE = java.util.Collections.synchronizedMap(
+            new java.util.WeakHashMap<>());
+
+    private static String compute(DecoderModel model) {
         Map<String, NDArray> tensors = new LinkedHashMap<>(model.parameters());
         String label = model.config() + "/" + model.options().label();
         if (model.quantizedWeights().isEmpty()) {
@@ -93,6 +105,34 @@ public final class ModelFingerprint {
                 java.nio.ByteBuffer bits = java.nio.ByteBuffer.allocate(4 * e.getValue().length);
                 bits.asFloatBuffer().put(e.getValue());
                 sha.update(bits);
+            }
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Fingerprints token ids: SHA-256 of the label, then each example's parts in order (an example's
+     * prompt, completions, …). The identity of a dataset in checkpoints and reference-cache keys.
+     *
+     * @param label mixed into the hash first (what the ids are scored by, say)
+     * @param examples each example's token-id parts, in dataset order
+     * @return 64 hex digits
+     */
+    public static String ofTokens(String label, Iterable<List<long[]>> examples) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(label.getBytes(StandardCharsets.UTF_8));
+            java.nio.ByteBuffer id = java.nio.ByteBuffer.allocate(Long.BYTES);
+            for (List<long[]> parts : examples) {
+                for (long[] ids : parts) {
+                    sha.update((byte) '|');
+                    for (long token : ids) {
+                        sha.update(id.clear().putLong(token).array());
+                    }
+                }
+                sha.update((byte) '\n');
             }
             return HexFormat.of().formatHex(sha.digest());
         } catch (NoSuchAlgorithmException e) {

@@ -8,13 +8,9 @@ import dev.dpo4j.core.io.JsonlRow;
 import dev.dpo4j.core.io.JsonlWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -103,25 +99,13 @@ public final class ReferenceCache implements AutoCloseable {
      * @return the cache
      */
     public static ReferenceCache open(Path dir, String name, String referenceIdentity, List<PreferencePair> pairs) {
+        String key = ModelFingerprint.ofTokens(referenceIdentity,
+                pairs.stream().map(p -> List.of(p.promptIds(), p.chosenIds(), p.rejectedIds())).toList()).substring(0, 16);
         try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update(referenceIdentity.getBytes(StandardCharsets.UTF_8));
-            for (PreferencePair p : pairs) {
-                for (long[] ids : List.of(p.promptIds(), p.chosenIds(), p.rejectedIds())) {
-                    sha.update((byte) '|');
-                    for (long id : ids) {
-                        sha.update(Long.toString(id).getBytes(StandardCharsets.US_ASCII));
-                        sha.update((byte) ',');
-                    }
-                }
-            }
-            String key = HexFormat.of().formatHex(sha.digest()).substring(0, 16);
             Files.createDirectories(dir);
             return new ReferenceCache(dir.resolve("ref_logps-" + name + "-" + key + ".jsonl"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the reference cache in " + dir + ": " + e.getMessage(), e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 

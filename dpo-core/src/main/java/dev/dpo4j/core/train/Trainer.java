@@ -23,18 +23,16 @@ import dev.dpo4j.core.util.Scalars;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The training loop shared by DPO and SFT, read top to bottom in {@link #train}: plan the steps,
@@ -309,28 +307,13 @@ public final class Trainer<E> {
     }
 
     private String dataFingerprint(List<E> examples) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            ByteBuffer bytes = ByteBuffer.allocate(8);
-            for (E example : examples) {
-                for (long[] part : objective.tokens(example)) {
-                    sha.update((byte) '|');
-                    for (long id : part) {
-                        sha.update(bytes.clear().putLong(id).array());
-                    }
-                }
-                sha.update((byte) '\n');
-            }
-            return HexFormat.of().formatHex(sha.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return ModelFingerprint.ofTokens(objective.name(), examples.stream().map(objective::tokens).toList());
     }
 
     /** Each key whose value differs between a checkpoint's identity and this run's, with both values. */
     private static List<String> differences(JsonNode saved, ObjectNode current) {
         List<String> out = new ArrayList<>();
-        java.util.Set<String> keys = new java.util.TreeSet<>();
+        Set<String> keys = new TreeSet<>();
         saved.fieldNames().forEachRemaining(keys::add);
         current.fieldNames().forEachRemaining(keys::add);
         for (String key : keys) {
