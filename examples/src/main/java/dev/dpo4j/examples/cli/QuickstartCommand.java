@@ -3,6 +3,7 @@ package dev.dpo4j.examples.cli;
 import dev.dpo4j.eval.report.ContenderResult;
 import dev.dpo4j.eval.report.PairedDifference;
 import dev.dpo4j.eval.report.PairwiseResult;
+import dev.dpo4j.eval.stats.Estimate;
 import dev.dpo4j.examples.quickstart.Quickstart;
 import dev.dpo4j.examples.quickstart.QuickstartConfig;
 import dev.dpo4j.examples.quickstart.QuickstartResult;
@@ -72,17 +73,25 @@ final class QuickstartCommand implements Callable<Integer> {
                     String.format("%.3f", c.rouge().rougeL().value())));
         }
         PairedDifference gain = result.qaGain();
-        String verdict = gain.meanDifference().low() > 0 ? "the 95% CI is above zero: DPO measurably helped"
-                : gain.meanDifference().high() < 0 ? "the 95% CI is below zero: DPO measurably hurt"
-                : "the 95% CI includes zero: no measurable difference";
         sb.append(String.format("%nDPO vs base, paired QA difference: %s (%s)%n", gain.meanDifference().format(3),
-                verdict));
+                verdict(gain.meanDifference(), 0, "zero", "DPO measurably helped",
+                        "DPO measurably hurt", "no measurable difference")));
         for (PairwiseResult p : result.report().pairwise()) {
-            sb.append(String.format("pairwise %s vs %s: %d wins, %d losses, %d ties, adjusted win rate %s%n", p.a(),
-                    p.b(), p.wins(), p.losses(), p.ties(), p.winRateAdjusted().format(3)));
+            sb.append(String.format("pairwise %s vs %s: %d wins, %d losses, %d ties, adjusted win rate %s (%s)%n", p.a(),
+                    p.b(), p.wins(), p.losses(), p.ties(), p.winRateAdjusted().format(3),
+                    verdict(p.winRateAdjusted(), 0.5, "0.5",
+                            "the judge prefers " + p.a(), "the judge prefers " + p.b(), "no measurable preference")));
         }
         sb.append(String.format("%d pairs from %d articles; %.0f s in all", result.dpoPairs(),
                 result.pairs().articlesIn(), result.seconds()));
         return sb.toString();
+    }
+
+    /** What a 95 % interval says against the value of no effect: above it, below it, or neither. */
+    private static String verdict(Estimate ci, double none, String noneName, String above, String below,
+                                  String neither) {
+        return ci.low() > none ? "the 95% CI is above " + noneName + ": " + above
+                : ci.high() < none ? "the 95% CI is below " + noneName + ": " + below
+                : "the 95% CI includes " + noneName + ": " + neither;
     }
 }
