@@ -3,6 +3,7 @@ package dev.dpo4j.examples.cli;
 import dev.dpo4j.eval.report.ContenderResult;
 import dev.dpo4j.eval.report.PairedDifference;
 import dev.dpo4j.eval.report.PairwiseResult;
+import dev.dpo4j.eval.report.QaResult;
 import dev.dpo4j.eval.stats.Estimate;
 import dev.dpo4j.examples.quickstart.Quickstart;
 import dev.dpo4j.examples.quickstart.QuickstartConfig;
@@ -65,7 +66,9 @@ final class QuickstartCommand implements Callable<Integer> {
     /** The short summary printed at the end: QA scores, the paired gain, pairwise wins. */
     static String table(QuickstartResult result) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format("%-10s %-24s %-8s %-8s%n", "model", "QA score /5 [95% CI]", ">= 3/5", "ROUGE-L"));
+        QaResult qa = result.contender(Quickstart.BASE).qa();
+        sb.append(String.format("%-10s %-24s %-8s %-8s%n", "model", "QA score /" + qa.questions() + " [95% CI]",
+                ">= " + qa.threshold() + "/" + qa.questions(), "ROUGE-L"));
         for (String name : new String[] {Quickstart.BASE, Quickstart.TUNED}) {
             ContenderResult c = result.contender(name);
             sb.append(String.format("%-10s %-24s %-8s %-8s%n", name, c.qa().meanScore().format(2),
