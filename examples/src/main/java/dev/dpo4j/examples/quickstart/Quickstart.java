@@ -183,7 +183,8 @@ public final class Quickstart {
         ObjectNode stamp = JSON.createObjectNode();
         stamp.put("dpo_epochs", config.dpoEpochs()).put("dpo_learning_rate", config.dpoLearningRate())
                 .put("beta", config.beta()).put("candidates", config.candidates())
-                .put("sample_temperature", config.sampleTemperature()).put("good_score", config.goodScore()).put("pair_articles", config.pairArticles());
+                .put("sample_temperature", config.sampleTemperature()).put("good_score", config.goodScore())
+                .put("pair_articles", config.pairArticles());
         if (QuickstartFiles.isDone(dir, stamp)) {
             progress.println("dpo: " + dir + " (trained by an earlier run)");
             return;
