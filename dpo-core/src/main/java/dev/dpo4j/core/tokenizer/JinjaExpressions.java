@@ -1,6 +1,8 @@
 package dev.dpo4j.core.tokenizer;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Set;
 
@@ -33,6 +35,44 @@ final class JinjaExpressions {
 
     /** Rewrites {@code recv.method(args)} to {@code (recv|py_method(args))} outside string literals. */
     static String rewriteMethods(String code) {
+        return rewriteOutsideStrings(code, (src, i, b) -> {
+            if (src.charAt(i) != '.') {
+                return -1;
+            }
+            int j = i + 1;
+            while (j < src.length() && isIdent(src.charAt(j))) {
+                j++;
+            }
+            String name = src.substring(i + 1, j);
+            int k = j;
+            while (k < src.length() && src.charAt(k) == ' ') {
+                k++;
+            }
+            int receiverStart = receiverStart(b);
+            if (!PY_METHODS.contains(name) || k >= src.length() || src.charAt(k) != '(' || receiverStart >= b.length()) {
+                return -1;
+            }
+            int close = matchParen(src, k);
+            String receiver = b.substring(receiverStart);
+            b.setLength(receiverStart);
+            b.append('(').append(receiver).append("|py_").append(name).append('(')
+                    .append(rewriteMethods(src.substring(k + 1, close))).append("))");
+            return close + 1;
+        });
+    }
+
+    /**
+     * One step of a rewrite at {@code code[i]}, which is not inside a string literal: appends to
+     * {@code out} what replaces the code it consumes and returns the index after that code, or -1 to
+     * leave {@code code[i]} as it is.
+     */
+    @FunctionalInterface
+    private interface Step {
+        int apply(String code, int i, StringBuilder out);
+    }
+
+    /** Applies {@code step} along {@code code}, copying string literals and unconsumed characters unchanged. */
+    private static String rewriteOutsideStrings(String code, Step step) {
         StringBuilder b = new StringBuilder(code.length() + 16);
         int i = 0;
         while (i < code.length()) {
@@ -43,30 +83,13 @@ final class JinjaExpressions {
                 i = e;
                 continue;
             }
-            if (c == '.') {
-                int j = i + 1;
-                while (j < code.length() && isIdent(code.charAt(j))) {
-                    j++;
-                }
-                String name = code.substring(i + 1, j);
-                int k = j;
-                while (k < code.length() && code.charAt(k) == ' ') {
-                    k++;
-                }
-                int receiverStart = receiverStart(b);
-                if (PY_METHODS.contains(name) && k < code.length() && code.charAt(k) == '('
-                        && receiverStart < b.length()) {
-                    int close = matchParen(code, k);
-                    String receiver = b.substring(receiverStart);
-                    b.setLength(receiverStart);
-                    b.append('(').append(receiver).append("|py_").append(name).append('(')
-                            .append(rewriteMethods(code.substring(k + 1, close))).append("))");
-                    i = close + 1;
-                    continue;
-                }
+            int next = step.apply(code, i, b);
+            if (next < 0) {
+                b.append(c);
+                i++;
+            } else {
+                i = next;
             }
-            b.append(c);
-            i++;
         }
         return b.toString();
     }
@@ -84,37 +107,26 @@ final class JinjaExpressions {
      * @return the code with every compound {@code not} operand parenthesized
      */
     static String rewriteNot(String code) {
-        StringBuilder b = new StringBuilder(code.length() + 8);
-        int i = 0;
-        while (i < code.length()) {
-            char c = code.charAt(i);
-            if (c == '\'' || c == '"') {
-                int e = endOfString(code, i);
-                b.append(code, i, e);
-                i = e;
-            } else if (isIdent(c)) {
-                int j = wordEnd(code, i);
-                if (isPrefixNot(code, i, j)) {
-                    int end = operandEnd(code, j);
-                    String operand = code.substring(j, end);
-                    String inner = rewriteNot(operand);
-                    if (isSinglePrimary(operand.strip())) {
-                        b.append("not").append(inner);
-                    } else {
-                        String trailing = inner.substring(inner.stripTrailing().length());
-                        b.append("not (").append(inner.strip()).append(')').append(trailing);
-                    }
-                    i = end;
-                } else {
-                    b.append(code, i, j);
-                    i = j;
-                }
-            } else {
-                b.append(c);
-                i++;
+        return rewriteOutsideStrings(code, (src, i, b) -> {
+            if (!isIdent(src.charAt(i))) {
+                return -1;
             }
-        }
-        return b.toString();
+            int j = wordEnd(src, i);
+            if (!isPrefixNot(src, i, j)) {
+                b.append(src, i, j);
+                return j;
+            }
+            int end = operandEnd(src, j);
+            String operand = src.substring(j, end);
+            String inner = rewriteNot(operand);
+            if (isSinglePrimary(operand.strip())) {
+                b.append("not").append(inner);
+            } else {
+                String trailing = inner.substring(inner.stripTrailing().length());
+                b.append("not (").append(inner.strip()).append(')').append(trailing);
+            }
+            return end;
+        });
     }
 
     /** Whether the word {@code code[start, end)} is a prefix {@code not} (not part of {@code is not} or {@code not in}). */
@@ -271,37 +283,26 @@ final class JinjaExpressions {
      * part: Jinjava has no slice syntax, and Qwen3's template walks {@code messages[::-1]}.
      */
     static String rewriteSlices(String code) {
-        StringBuilder b = new StringBuilder(code.length() + 16);
-        int i = 0;
-        while (i < code.length()) {
-            char c = code.charAt(i);
-            if (c == '\'' || c == '"') {
-                int e = endOfString(code, i);
-                b.append(code, i, e);
-                i = e;
-                continue;
+        return rewriteOutsideStrings(code, (src, i, b) -> {
+            if (src.charAt(i) != '[' || b.length() == 0 || !isSubscriptable(b.charAt(b.length() - 1))) {
+                return -1;
             }
-            if (c == '[' && b.length() > 0 && isSubscriptable(b.charAt(b.length() - 1))) {
-                int close = matchParen(code, i);
-                List<String> parts = topLevelSplit(code.substring(i + 1, close), ':');
-                if (parts.size() == 2 || parts.size() == 3) {
-                    int receiverStart = receiverStart(b);
-                    String receiver = b.substring(receiverStart);
-                    b.setLength(receiverStart);
-                    b.append('(').append(receiver).append("|py_slice(");
-                    for (int k = 0; k < 3; k++) {
-                        String part = k < parts.size() ? parts.get(k).strip() : "";
-                        b.append(k == 0 ? "" : ", ").append(part.isEmpty() ? "none" : rewriteSlices(part));
-                    }
-                    b.append("))");
-                    i = close + 1;
-                    continue;
-                }
+            int close = matchParen(src, i);
+            List<String> parts = topLevelSplit(src.substring(i + 1, close), ':');
+            if (parts.size() != 2 && parts.size() != 3) {
+                return -1;
             }
-            b.append(c);
-            i++;
-        }
-        return b.toString();
+            int receiverStart = receiverStart(b);
+            String receiver = b.substring(receiverStart);
+            b.setLength(receiverStart);
+            b.append('(').append(receiver).append("|py_slice(");
+            for (int k = 0; k < 3; k++) {
+                String part = k < parts.size() ? parts.get(k).strip() : "";
+                b.append(k == 0 ? "" : ", ").append(part.isEmpty() ? "none" : rewriteSlices(part));
+            }
+            b.append("))");
+            return close + 1;
+        });
     }
 
     /**
@@ -310,18 +311,17 @@ final class JinjaExpressions {
      * {@code namespace(last_query_index=messages|length - 1)} (Qwen3) would subtract from the parameter.
      */
     static String rewriteKeywordArgs(String code) {
-        StringBuilder b = new StringBuilder(code.length() + 16);
-        java.util.Deque<Integer> closeAt = new java.util.ArrayDeque<>(); // depth of each value awaiting ')'
-        int depth = 0;
-        int i = 0;
-        while (i < code.length()) {
+        return rewriteOutsideStrings(code, new KeywordValues());
+    }
+
+    /** {@link #rewriteKeywordArgs}'s step: the bracket depth, and the depths whose value awaits its ')'. */
+    private static final class KeywordValues implements Step {
+        private final Deque<Integer> closeAt = new ArrayDeque<>();
+        private int depth;
+
+        @Override
+        public int apply(String code, int i, StringBuilder b) {
             char c = code.charAt(i);
-            if (c == '\'' || c == '"') {
-                int e = endOfString(code, i);
-                b.append(code, i, e);
-                i = e;
-                continue;
-            }
             if (c == '(' || c == '[' || c == '{') {
                 depth++;
             } else if (c == ')' || c == ']' || c == '}' || c == ',') {
@@ -335,13 +335,10 @@ final class JinjaExpressions {
             } else if (c == '=' && depth > 0 && isKeywordEquals(code, i) && isCallArgs(code, i)) {
                 b.append("=(");
                 closeAt.push(depth);
-                i++;
-                continue;
+                return i + 1;
             }
-            b.append(c);
-            i++;
+            return -1;
         }
-        return b.toString();
     }
 
     /** Whether the {@code =} at {@code at} is {@code name=} (not {@code ==}, {@code !=}, {@code <=}, {@code >=}). */

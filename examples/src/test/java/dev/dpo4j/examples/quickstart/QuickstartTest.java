@@ -33,6 +33,7 @@ class QuickstartTest {
     @Test
     void smallRunCompletesEveryStageAndARerunResumes(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("run");
+        QuickstartConfig config = QuickstartConfig.small(out);
         StringWriter stdout = new StringWriter();
         StringWriter stderr = new StringWriter();
         int code = Dpo4jCli.run(new PrintWriter(stdout, true), new PrintWriter(stderr, true),
@@ -41,9 +42,8 @@ class QuickstartTest {
         String printed = stdout.toString();
         assertTrue(printed.contains(Quickstart.BASE) && printed.contains(Quickstart.TUNED), printed);
         assertTrue(printed.contains("paired QA difference") && printed.contains("report: "), printed);
-        assertTrue(printed.contains(">= " + QuickstartConfig.small(out).goodScore() + "/5"), printed);
+        assertTrue(printed.contains(">= " + config.goodScore() + "/5"), printed);
 
-        QuickstartConfig config = QuickstartConfig.small(out);
         ByteArrayOutputStream again = new ByteArrayOutputStream();
         QuickstartResult rerun = Quickstart.run(config, new PrintStream(again, true, StandardCharsets.UTF_8));
         String second = again.toString(StandardCharsets.UTF_8);
